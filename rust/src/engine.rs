@@ -1,0 +1,349 @@
+//! The state machine behind ops 3 (prepare), 4 (write) and 5 (complete) for
+//! one segment.
+//!
+//! # Semantics
+//! - **Prepare is deferred.**  `prepare` only records the range as pending;
+//!   each pending sector is settled when the first write reaches it: kept if
+//!   it is blank or the write covers it with bytes that program over the
+//!   current ones (an unchanged re-deploy erases almost nothing), erased
+//!   otherwise, with the largest worthwhile block erase.  So no call takes
+//!   longer than about one erase plus one write, whatever the prepared
+//!   length.  Pending sectors that are never written keep their old bytes.
+//!   A prepare that is neither adjacent to nor overlapping the pending
+//!   range first settles the old range (erasing what is not blank), and so
+//!   does a write that skips ahead inside it.
+//! - **The header is committed last.**  The first `hold_len()` bytes of the
+//!   segment (the ROMFS magic and length) are kept in RAM and programmed by
+//!   op 5.  If any prepare or write of the deploy failed or was refused,
+//!   op 5 drops the header and returns `-EIO`.
+//! - **Writes are all or nothing for bad targets.**  A write whose bytes
+//!   outside the pending range cannot be programmed (not erased, and not
+//!   prepared) is refused before anything changes.
+//! - **The old image stops being mountable before any of it changes.**
+//!   Before the first byte of a segment whose header is valid changes, the
+//!   header is zeroed (a program over it; on write-once flash the first
+//!   sector is erased instead, which needs it prepared).
+//!
+//! # Power loss
+//! After a cut at any point, the segment holds the old image unchanged, no
+//! valid header, or the complete new image.
+#![forbid(unsafe_code)]
+
+use crate::error::{Error, Result};
+use crate::geometry::Segment;
+use crate::plan::{has_magic, plan_unit, Rules, UnitPlan};
+
+/// What the core needs from one segment's flash: a read view and one
+/// operation per call.
+///
+/// The core does not use `embedded-storage`'s `NorFlash` here: its erase
+/// size and program unit are per-type constants, while ROM segments have
+/// runtime sector tables with several sizes (STM32F7: 32K/128K/256K) and
+/// several erase operations per address (SPI NOR: 4K/32K/64K); and its
+/// `read` copies, while the core compares in place through the memory map.
+pub trait Flash {
+    /// The segment's bytes as the CPU reads them (memory-mapped).
+    fn mem(&self) -> &[u8];
+    /// Erase `size` bytes at segment offset `off`: exactly one erase
+    /// operation of the geometry, wholly inside the segment.
+    ///
+    /// # Errors
+    /// [`Error::Io`] if the driver fails.
+    fn erase(&mut self, off: u32, size: u32) -> Result<()>;
+    /// Program `src` (whole program units) at segment offset `off`.
+    ///
+    /// # Errors
+    /// [`Error::Io`] if the driver fails.
+    fn program(&mut self, off: u32, src: &[u8]) -> Result<()>;
+    /// Lets the port service events between flash operations.
+    fn poll(&mut self);
+    /// Cache maintenance once a deploy is complete (op 5).
+    fn sync(&mut self);
+}
+
+const HELD: u32 = 1;
+const POISONED: u32 = 2;
+
+/// The largest held header (the largest program unit).
+pub const HOLD_MAX: usize = 32;
+
+/// RAM state of one segment: three words and the held header (44 bytes).
+///
+/// Zero-initialised is the idle state.  Owned by the port (one per segment);
+/// only the core reads or writes it.
+#[repr(C)]
+#[derive(Clone, Debug, Default)]
+pub struct State {
+    /// Start of the pending range (segment offset): sectors from here to
+    /// `hi` are prepared but not yet settled.
+    lo: u32,
+    /// End of the pending range.
+    hi: u32,
+    /// HELD, POISONED.
+    flags: u32,
+    /// The held first bytes of the new image.
+    hold: [u8; HOLD_MAX],
+}
+
+impl State {
+    /// The idle state (all zero).
+    pub const fn new() -> Self {
+        State { lo: 0, hi: 0, flags: 0, hold: [0; HOLD_MAX] }
+    }
+
+    /// The pending range `(lo, hi)` in segment offsets (empty if lo >= hi).
+    pub fn pending(&self) -> (u32, u32) {
+        (self.lo, self.hi)
+    }
+
+    /// The held header, if a deploy is under way.
+    pub fn held_header(&self) -> Option<&[u8; HOLD_MAX]> {
+        (self.flags & HELD != 0).then_some(&self.hold)
+    }
+}
+
+const ZEROS: [u8; HOLD_MAX] = [0; HOLD_MAX];
+
+/// Ops 3-6 on one segment.
+pub struct Engine<'a, F: Flash> {
+    seg: Segment<'a>,
+    st: &'a mut State,
+    flash: F,
+    rules: Rules,
+}
+
+impl<'a, F: Flash> Engine<'a, F> {
+    /// The engine of `seg`, whose state is `st`, over `flash`.
+    pub fn new(seg: Segment<'a>, st: &'a mut State, flash: F) -> Self {
+        let rules = Rules::of(&seg);
+        Engine { seg, st, flash, rules }
+    }
+
+    /// The flash (for tests and benchmarks).
+    pub fn flash(&self) -> &F {
+        &self.flash
+    }
+
+    /// Op 6: the granularity of the 4-arg prepare, or 0 if only the 3-arg
+    /// form is offered.
+    pub fn min_prepare(&self) -> u32 {
+        self.seg.min_prepare()
+    }
+
+    /// Marks the deploy as failed: op 5 will not commit its header.
+    pub fn poison(&mut self) {
+        self.st.flags |= POISONED;
+    }
+
+    /// Op 3: prepare `len` bytes at `off` (`None`: the 3-arg form, from 0)
+    /// for writing.  Returns the program unit (the minimum write size).
+    /// A prepare starting at offset 0 begins a new deploy.
+    ///
+    /// # Errors
+    /// [`Error::OutOfBounds`] past the end, [`Error::NotAligned`] for a
+    /// 4-arg prepare not aligned to [`Engine::min_prepare`]; both change
+    /// nothing.  [`Error::NotErased`]/[`Error::Io`] if settling an earlier
+    /// disjoint pending range fails.
+    pub fn prepare(&mut self, off: Option<u32>, len: u32) -> Result<u32> {
+        let at = off.unwrap_or(0);
+        if len > self.seg.len || at > self.seg.len - len {
+            return Err(Error::OutOfBounds);
+        }
+        if off.is_some() {
+            let g = self.seg.min_prepare();
+            if g == 0 || (at | len) & (g - 1) != 0 {
+                return Err(Error::NotAligned);
+            }
+        }
+        if at == 0 {
+            self.st.flags = 0;
+        }
+        if len != 0 && !self.rules.no_erase {
+            let lo = self.seg.clip(self.seg.unit_at(at)?.start);
+            let hi = self.seg.clip(self.seg.unit_at(at + len - 1)?.end());
+            let (plo, phi) = (self.st.lo, self.st.hi);
+            if plo < phi && (lo > phi || hi < plo) {
+                // Disjoint from the pending range: settle that one first.
+                self.settle(phi, 0, &[])?;
+            } else if plo < phi {
+                (self.st.lo, self.st.hi) = (plo.min(lo), phi.max(hi));
+                return Ok(self.rules.unit);
+            }
+            (self.st.lo, self.st.hi) = (lo, hi);
+        }
+        Ok(self.rules.unit)
+    }
+
+    /// Op 4: program `data` at `off`.  A last partial program unit is padded
+    /// with the erased value; bytes are verified after programming.
+    ///
+    /// # Errors
+    /// [`Error::OutOfBounds`]/[`Error::NotAligned`] change nothing, nor does
+    /// [`Error::NotErased`] for bytes that were neither prepared nor
+    /// programmable.  [`Error::Verify`]/[`Error::Io`] on flash failure.
+    pub fn write(&mut self, off: u32, data: &[u8]) -> Result<()> {
+        let unit = self.rules.unit as usize;
+        let n = data.len();
+        if off > self.seg.len || n > (self.seg.len - off) as usize {
+            return Err(Error::OutOfBounds);
+        }
+        if off as usize & (unit - 1) != 0 {
+            return Err(Error::NotAligned);
+        }
+        let whole = n & !(unit - 1);
+        let (body, rest) = data.split_at(whole);
+        self.write_units(off, body)?;
+        if rest.is_empty() {
+            return Ok(());
+        }
+        let mut tail = [self.rules.erased; HOLD_MAX];
+        for (t, &b) in tail.iter_mut().zip(rest) {
+            *t = b;
+        }
+        self.write_units(off + whole as u32, tail.get(..unit).unwrap_or_default())
+    }
+
+    /// Writes whole program units: settles the pending sectors they reach,
+    /// checks every unit, then programs the ones that differ.
+    fn write_units(&mut self, off: u32, new: &[u8]) -> Result<()> {
+        let end = off + new.len() as u32;
+        // Bytes outside the pending range must be programmable as they are:
+        // check before anything changes.
+        let (lo, hi) = (self.st.lo.max(off), self.st.hi.min(end));
+        let (lo, hi) = if lo < hi { (lo, hi) } else { (end, end) };
+        self.apply(off, new, off, lo, Mode::Check)?;
+        self.apply(off, new, hi, end, Mode::Check)?;
+        // The header bytes are held for op 5.
+        let hold_len = self.seg.hold_len();
+        if off < hold_len {
+            if self.st.flags & HELD == 0 {
+                self.st.hold = [self.rules.erased; HOLD_MAX];
+                self.st.flags |= HELD;
+            }
+            for (h, &b) in self.st.hold.iter_mut().skip(off as usize).zip(new) {
+                *h = b;
+            }
+        }
+        if lo < hi {
+            self.settle(end, off, new)?;
+        }
+        self.apply(off, new, off.max(hold_len), end, Mode::Program)
+    }
+
+    /// Op 5: commit the held header (unless the deploy failed), or, if the
+    /// first sector was prepared and never written, make the old image
+    /// unmountable; then cache maintenance.
+    ///
+    /// # Errors
+    /// [`Error::Incomplete`] if a prepare or write of this deploy failed
+    /// (the new image is left unmountable); flash errors of the commit.
+    pub fn complete(&mut self) -> Result<()> {
+        let flags = self.st.flags;
+        self.st.flags = 0;
+        let result = if flags & POISONED != 0 {
+            Err(Error::Incomplete)
+        } else if flags & HELD != 0 {
+            let hold = self.st.hold;
+            self.apply(0, &hold, 0, self.seg.hold_len(), Mode::Commit)
+        } else if self.st.lo == 0 && self.st.hi > 0 {
+            self.kill_header()
+        } else {
+            Ok(())
+        };
+        self.flash.sync();
+        result
+    }
+
+    /// Settles pending sectors, in order, until the pending range starts at
+    /// or after segment offset `until`, using the write `(off, new)`.
+    fn settle(&mut self, until: u32, off: u32, new: &[u8]) -> Result<()> {
+        while self.st.lo < self.st.hi && self.st.lo < until {
+            let sector = self.seg.unit_at(self.st.lo)?;
+            self.st.lo = match plan_unit(&self.seg, self.flash.mem(), sector, self.st.hi, Some((off, new))) {
+                UnitPlan::Keep => self.seg.clip(sector.end()),
+                UnitPlan::Erase { off, size } => {
+                    self.erase(off, size)?;
+                    off + size
+                }
+                UnitPlan::Refuse => return Err(Error::NotErased),
+            };
+        }
+        Ok(())
+    }
+
+    /// Erases, first making a valid old header unmountable.
+    fn erase(&mut self, off: u32, size: u32) -> Result<()> {
+        if off != 0 || !self.rules.write_once {
+            self.kill_header()?;
+        }
+        self.flash.erase(off, size)?;
+        self.flash.poll();
+        Ok(())
+    }
+
+    /// Makes a valid old header unmountable before anything changes: zero
+    /// it (so that even an erase cut short cannot leave it valid over
+    /// changed bytes), or on write-once flash erase the first sector, which
+    /// must be pending.
+    fn kill_header(&mut self) -> Result<()> {
+        if !has_magic(self.flash.mem()) {
+            return Ok(());
+        }
+        if !self.rules.write_once {
+            return self.program_raw(0, ZEROS.get(..self.rules.unit as usize).unwrap_or_default());
+        }
+        let first = self.seg.unit_at(0)?;
+        if self.st.lo != 0 || self.st.hi == 0 || !self.seg.contains(first) {
+            return Err(Error::NotErased);
+        }
+        self.flash.erase(0, first.size)?;
+        self.flash.poll();
+        self.st.lo = first.size;
+        Ok(())
+    }
+
+    /// Walks the units of `new` (whole units at segment offset `off`) in
+    /// `from..to`: every unit that differs from flash must be programmable
+    /// over it; `mode` says whether to only check, or to program the runs
+    /// of differing units (after protecting a valid old header, except for
+    /// the commit of the new one).
+    fn apply(&mut self, off: u32, new: &[u8], from: u32, to: u32, mode: Mode) -> Result<()> {
+        let new = new.get(..(to - off) as usize).unwrap_or_default();
+        let mut at = (from - off) as usize;
+        loop {
+            let cur = self.flash.mem().get(off as usize..).unwrap_or_default();
+            let Some((start, end, fits)) = self.rules.next_change(cur, new, at) else {
+                return Ok(());
+            };
+            if !fits {
+                return Err(Error::NotErased);
+            }
+            if mode == Mode::Program {
+                self.kill_header()?;
+            }
+            if mode != Mode::Check {
+                self.program_raw(off + start as u32, new.get(start..end).unwrap_or_default())?;
+            }
+            at = end;
+        }
+    }
+
+    /// Programs `src` at `off`, reads it back, and lets the port poll.
+    fn program_raw(&mut self, off: u32, src: &[u8]) -> Result<()> {
+        self.flash.program(off, src)?;
+        let same = self.flash.mem().get(off as usize..off as usize + src.len()) == Some(src);
+        self.flash.poll();
+        if same { Ok(()) } else { Err(Error::Verify) }
+    }
+}
+
+/// What [`Engine::apply`] does with the units that differ.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Only check that they can be programmed.
+    Check,
+    /// Program them, protecting a valid old header first.
+    Program,
+    /// Program them: the new header itself.
+    Commit,
+}
