@@ -61,6 +61,24 @@ pub trait Flash {
     fn sync(&mut self);
 }
 
+impl<F: Flash + ?Sized> Flash for &mut F {
+    fn mem(&self) -> &[u8] {
+        (**self).mem()
+    }
+    fn erase(&mut self, off: u32, size: u32) -> Result<()> {
+        (**self).erase(off, size)
+    }
+    fn program(&mut self, off: u32, src: &[u8]) -> Result<()> {
+        (**self).program(off, src)
+    }
+    fn poll(&mut self) {
+        (**self).poll()
+    }
+    fn sync(&mut self) {
+        (**self).sync()
+    }
+}
+
 const HELD: u32 = 1;
 const POISONED: u32 = 2;
 
@@ -136,15 +154,15 @@ impl<'a, F: Flash> Engine<'a, F> {
     }
 
     /// Op 3: prepare `len` bytes at `off` (`None`: the 3-arg form, from 0)
-    /// for writing.  Returns the program unit (the minimum write size).
-    /// A prepare starting at offset 0 begins a new deploy.
+    /// for writing (op 3 then returns [`Engine::program_unit`]).  A prepare
+    /// starting at offset 0 begins a new deploy.
     ///
     /// # Errors
     /// [`Error::OutOfBounds`] past the end, [`Error::NotAligned`] for a
     /// 4-arg prepare not aligned to [`Engine::min_prepare`]; both change
     /// nothing.  [`Error::NotErased`]/[`Error::Io`] if settling an earlier
     /// disjoint pending range fails.
-    pub fn prepare(&mut self, off: Option<u32>, len: u32) -> Result<u32> {
+    pub fn prepare(&mut self, off: Option<u32>, len: u32) -> Result<()> {
         let at = off.unwrap_or(0);
         if len > self.seg.len || at > self.seg.len - len {
             return Err(Error::OutOfBounds);
@@ -158,20 +176,31 @@ impl<'a, F: Flash> Engine<'a, F> {
         if at == 0 {
             self.st.flags = 0;
         }
-        if len != 0 && !self.rules.no_erase {
-            let lo = self.seg.clip(self.seg.unit_at(at)?.start);
-            let hi = self.seg.clip(self.seg.unit_at(at + len - 1)?.end());
-            let (plo, phi) = (self.st.lo, self.st.hi);
-            if plo < phi && (lo > phi || hi < plo) {
-                // Disjoint from the pending range: settle that one first.
-                self.settle(phi, 0, &[])?;
-            } else if plo < phi {
-                (self.st.lo, self.st.hi) = (plo.min(lo), phi.max(hi));
-                return Ok(self.rules.unit);
-            }
-            (self.st.lo, self.st.hi) = (lo, hi);
+        if len == 0 || self.rules.no_erase {
+            return Ok(());
         }
-        Ok(self.rules.unit)
+        let first = self.seg.unit_at(at);
+        let last = self.seg.unit_at(at + len - 1);
+        if first.size == 0 || last.size == 0 {
+            return Err(Error::BadGeometry);
+        }
+        let (lo, hi) = (self.seg.clip(first.start), self.seg.clip(last.end()));
+        let (plo, phi) = (self.st.lo, self.st.hi);
+        if plo < phi {
+            if lo <= phi && hi >= plo {
+                (self.st.lo, self.st.hi) = (plo.min(lo), phi.max(hi));
+                return Ok(());
+            }
+            // Disjoint from the pending range: settle that one first.
+            self.settle(phi, 0, &[])?;
+        }
+        (self.st.lo, self.st.hi) = (lo, hi);
+        Ok(())
+    }
+
+    /// The program unit: the minimum write size that op 3 returns.
+    pub fn program_unit(&self) -> u32 {
+        self.rules.unit
     }
 
     /// Op 4: program `data` at `off`.  A last partial program unit is padded
@@ -181,6 +210,7 @@ impl<'a, F: Flash> Engine<'a, F> {
     /// [`Error::OutOfBounds`]/[`Error::NotAligned`] change nothing, nor does
     /// [`Error::NotErased`] for bytes that were neither prepared nor
     /// programmable.  [`Error::Verify`]/[`Error::Io`] on flash failure.
+    #[inline(never)]
     pub fn write(&mut self, off: u32, data: &[u8]) -> Result<()> {
         let unit = self.rules.unit as usize;
         let n = data.len();
@@ -237,6 +267,7 @@ impl<'a, F: Flash> Engine<'a, F> {
     /// # Errors
     /// [`Error::Incomplete`] if a prepare or write of this deploy failed
     /// (the new image is left unmountable); flash errors of the commit.
+    #[inline(never)]
     pub fn complete(&mut self) -> Result<()> {
         let flags = self.st.flags;
         self.st.flags = 0;
@@ -258,7 +289,7 @@ impl<'a, F: Flash> Engine<'a, F> {
     /// or after segment offset `until`, using the write `(off, new)`.
     fn settle(&mut self, until: u32, off: u32, new: &[u8]) -> Result<()> {
         while self.st.lo < self.st.hi && self.st.lo < until {
-            let sector = self.seg.unit_at(self.st.lo)?;
+            let sector = self.seg.unit_at(self.st.lo);
             self.st.lo = match plan_unit(&self.seg, self.flash.mem(), sector, self.st.hi, Some((off, new))) {
                 UnitPlan::Keep => self.seg.clip(sector.end()),
                 UnitPlan::Erase { off, size } => {
@@ -292,7 +323,7 @@ impl<'a, F: Flash> Engine<'a, F> {
         if !self.rules.write_once {
             return self.program_raw(0, ZEROS.get(..self.rules.unit as usize).unwrap_or_default());
         }
-        let first = self.seg.unit_at(0)?;
+        let first = self.seg.unit_at(0);
         if self.st.lo != 0 || self.st.hi == 0 || !self.seg.contains(first) {
             return Err(Error::NotErased);
         }

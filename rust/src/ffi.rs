@@ -68,6 +68,7 @@ pub unsafe extern "C" fn mp_romfs_ioctl(
 }
 
 /// The engine of segment `id` (< `table.count`, checked by `dispatch`).
+#[inline(never)]
 fn open(table: &mp_romfs_table_t, id: u32) -> Result<Engine<'_, PortFlash<'_>>> {
     if table.segs.is_null() || table.states.is_null() {
         return Err(Error::BadGeometry);

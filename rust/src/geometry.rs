@@ -135,14 +135,11 @@ impl<'a> Segment<'a> {
         self.geom.program_unit().max(HEADER_HOLD_MIN)
     }
 
-    /// The sector holding segment offset `off` (which may start before the
+    /// The sector holding segment offset `off` (it may start before the
     /// segment or end after it when the segment does not sit on sector
-    /// boundaries).
-    ///
-    /// # Errors
-    /// [`Error::BadGeometry`] only if `off` is outside the segment.
-    pub fn unit_at(&self, off: u32) -> Result<Sector> {
-        self.geom.sector_at(self.addr.wrapping_add(off)).ok_or(Error::BadGeometry)
+    /// boundaries); size 0 if `off` is outside the device.
+    pub fn unit_at(&self, off: u32) -> Sector {
+        self.geom.sector_at(self.addr.wrapping_add(off)).unwrap_or(Sector { start: 0, size: 0 })
     }
 
     /// Whether the sector lies wholly inside the segment (only such sectors

@@ -62,18 +62,20 @@ fn run<'a, F: Flash + 'a>(
     }
     let mut engine = open(id)?;
     let result = match (cmd, rest) {
-        (op::WRITE_PREPARE, &[len]) => arg(len).and_then(|len| engine.prepare(None, len)).map(|u| u as isize),
-        (op::WRITE_PREPARE, &[off, len]) => {
-            arg(off).and_then(|off| engine.prepare(Some(off), arg(len)?)).map(|u| u as isize)
-        }
-        (op::WRITE, &[off, _]) => arg(off).and_then(|off| engine.write(off, buf)).map(|()| 0),
+        (op::WRITE_PREPARE, &[len]) => arg(len).and_then(|len| engine.prepare(None, len)),
+        (op::WRITE_PREPARE, &[off, len]) => arg(off).and_then(|off| engine.prepare(Some(off), arg(len)?)),
+        (op::WRITE, &[off, _]) => arg(off).and_then(|off| engine.write(off, buf)),
         (op::WRITE_COMPLETE, _) => return engine.complete().map(|()| 0),
         _ => return Ok(engine.min_prepare() as isize),
     };
-    if result.is_err() {
-        engine.poison();
+    match result {
+        Ok(()) if cmd == op::WRITE_PREPARE => Ok(engine.program_unit() as isize),
+        Ok(()) => Ok(0),
+        Err(e) => {
+            engine.poison();
+            Err(e)
+        }
     }
-    result
 }
 
 /// An offset or length from Python: 0..=u32::MAX.

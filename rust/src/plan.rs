@@ -74,24 +74,29 @@ impl Rules {
         cur.iter().zip(new).all(|(&c, &n)| (c ^ self.erased) & (c ^ n) == 0)
     }
 
-    /// The first run of consecutive program units, from byte `at`, that
-    /// differ between `cur` and `new`: `(start, end, fits)` in bytes, with
-    /// whether every unit of the run can be programmed over `cur`.  `None`
-    /// if the rest is equal.  Stops where either slice ends.
+    /// The next run to program, from byte `at`: from the first program unit
+    /// that differs between `cur` and `new` to the last one, as
+    /// `(start, end, fits)` in bytes, with whether every differing unit can
+    /// be programmed over `cur`.  Unchanged units inside the run are
+    /// programmed again, which changes nothing, so that a chunk becomes one
+    /// program operation; on write-once flash the run ends before an
+    /// unchanged programmed unit instead (it must not be programmed twice).
+    /// `None` if the rest is unchanged.  Stops where either slice ends.
     pub fn next_change(&self, cur: &[u8], new: &[u8], mut at: usize) -> Option<(usize, usize, bool)> {
         let unit = self.unit as usize;
-        let mut start = None;
+        let (mut start, mut end) = (None, 0);
         let mut fits = true;
         while let (Some(c), Some(n)) = (cur.get(at..at + unit), new.get(at..at + unit)) {
             if c != n {
                 start = start.or(Some(at));
                 fits &= self.unit_fits(c, n);
-            } else if start.is_some() {
+                end = at + unit;
+            } else if start.is_some() && self.write_once && !is_blank(c, self.erased) {
                 break;
             }
             at += unit;
         }
-        start.map(|start| (start, at, fits))
+        start.map(|start| (start, end, fits))
     }
 
     /// Whether every unit of `new` can be programmed over `cur`, and
@@ -139,6 +144,9 @@ pub enum UnitPlan {
 /// image), else the largest block.
 pub fn plan_unit(seg: &Segment, mem: &[u8], s: Sector, pending_end: u32, write: Option<(u32, &[u8])>) -> UnitPlan {
     let rules = Rules::of(seg);
+    if s.size == 0 {
+        return UnitPlan::Refuse;
+    }
     let (a, b) = (seg.clip(s.start), seg.clip(s.end()));
     let old = mem.get(a as usize..b as usize).unwrap_or_default();
     if is_blank(old, rules.erased) {
@@ -146,7 +154,7 @@ pub fn plan_unit(seg: &Segment, mem: &[u8], s: Sector, pending_end: u32, write: 
     }
     let header = a == 0 && has_magic(mem);
     let (mut fits, mut same) = (false, false);
-    if let Some((off, new)) = write {
+    if let (true, Some((off, new))) = (cfg!(feature = "rewrite-skip"), write) {
         if off <= a {
             if let Some(new) = new.get((a - off) as usize..(b - off) as usize) {
                 (fits, same) = rules.compare(old, new);
