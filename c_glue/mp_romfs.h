@@ -16,6 +16,46 @@
 #endif
 
 #if defined(MP_ROMFS_SIM)
+// Chip profile ids for C (indices of `profiles::ALL`).
+#define MP_ROMFS_SIM_STM32F767 0
+#endif
+
+#if defined(MP_ROMFS_SIM)
+// See [`MP_ROMFS_SIM_STM32F767`].
+#define MP_ROMFS_SIM_STM32F429 1
+#endif
+
+#if defined(MP_ROMFS_SIM)
+// See [`MP_ROMFS_SIM_STM32F767`].
+#define MP_ROMFS_SIM_STM32H743 2
+#endif
+
+#if defined(MP_ROMFS_SIM)
+// See [`MP_ROMFS_SIM_STM32F767`].
+#define MP_ROMFS_SIM_SAMD21 3
+#endif
+
+#if defined(MP_ROMFS_SIM)
+// See [`MP_ROMFS_SIM_STM32F767`].
+#define MP_ROMFS_SIM_SAMD51 4
+#endif
+
+#if defined(MP_ROMFS_SIM)
+// See [`MP_ROMFS_SIM_STM32F767`].
+#define MP_ROMFS_SIM_W25Q128 5
+#endif
+
+#if defined(MP_ROMFS_SIM)
+// See [`MP_ROMFS_SIM_STM32F767`].
+#define MP_ROMFS_SIM_IS25WX256 6
+#endif
+
+#if defined(MP_ROMFS_SIM)
+// See [`MP_ROMFS_SIM_STM32F767`].
+#define MP_ROMFS_SIM_ALIF_MRAM 7
+#endif
+
+#if defined(MP_ROMFS_SIM)
 // Counters of a simulated device, for C.
 struct mp_romfs_sim_stats {
   // Erase operations.
@@ -33,7 +73,7 @@ struct mp_romfs_sim_stats {
 };
 #endif
 
-// RAM state of one segment: five words and the held header.
+// RAM state of one segment: three words and the held header (44 bytes).
 //
 // Zero-initialised is the idle state.  Owned by the port (one per segment);
 // only the core reads or writes it.
@@ -43,9 +83,7 @@ struct mp_romfs_state {
   uint32_t lo;
   // End of the pending range.
   uint32_t hi;
-  // Offset at which the next write continues a sequential deploy.
-  uint32_t next;
-  // HELD, POISONED, SEQUENTIAL.
+  // HELD, POISONED.
   uint32_t flags;
   // The held first bytes of the new image.
   uint8_t hold[MP_ROMFS_HOLD_MAX];
@@ -127,6 +165,11 @@ int32_t mp_romfs_sim_stats(uint32_t dev, struct mp_romfs_sim_stats *out);
 // an erase) or not done (0); every later one fails with
 // `MP_ROMFS_SIM_POWER_LOST`.
 void mp_romfs_sim_cut_after(uint32_t dev, uint32_t ops, uint32_t tear);
+#endif
+
+#if defined(MP_ROMFS_SIM)
+// Power is back on device `dev` (after a simulated reboot).
+void mp_romfs_sim_power_on(uint32_t dev);
 #endif
 
 #if (defined(MP_ROMFS_SIM) && defined(MP_ROMFS_HOST_FILE))

@@ -221,6 +221,23 @@ mod sim_ffi {
     /// Fault code returned for a power cut (the emulated driver stops).
     pub const MP_ROMFS_SIM_POWER_LOST: i32 = -100;
 
+    /// Chip profile ids for C (indices of `profiles::ALL`).
+    pub const MP_ROMFS_SIM_STM32F767: u32 = 0;
+    /// See [`MP_ROMFS_SIM_STM32F767`].
+    pub const MP_ROMFS_SIM_STM32F429: u32 = 1;
+    /// See [`MP_ROMFS_SIM_STM32F767`].
+    pub const MP_ROMFS_SIM_STM32H743: u32 = 2;
+    /// See [`MP_ROMFS_SIM_STM32F767`].
+    pub const MP_ROMFS_SIM_SAMD21: u32 = 3;
+    /// See [`MP_ROMFS_SIM_STM32F767`].
+    pub const MP_ROMFS_SIM_SAMD51: u32 = 4;
+    /// See [`MP_ROMFS_SIM_STM32F767`].
+    pub const MP_ROMFS_SIM_W25Q128: u32 = 5;
+    /// See [`MP_ROMFS_SIM_STM32F767`].
+    pub const MP_ROMFS_SIM_IS25WX256: u32 = 6;
+    /// See [`MP_ROMFS_SIM_STM32F767`].
+    pub const MP_ROMFS_SIM_ALIF_MRAM: u32 = 7;
+
     fn code(r: Result<(), Fault>) -> i32 {
         match r {
             Ok(()) => 0,
@@ -329,6 +346,12 @@ mod sim_ffi {
             _ => Tear::None,
         };
         with(dev, |sim| sim.cut_after(u64::from(ops), tear));
+    }
+
+    /// Power is back on device `dev` (after a simulated reboot).
+    #[no_mangle]
+    pub extern "C" fn mp_romfs_sim_power_on(dev: u32) {
+        with(dev, |sim| sim.power_on());
     }
 
     #[cfg(feature = "host-file")]

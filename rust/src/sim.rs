@@ -189,7 +189,7 @@ pub mod profiles {
         source: "BRIEF.md: no erase, 16-byte unit, fast (1/2 us per unit assumed)",
     };
 
-    /// Every profile.
+    /// Every profile, in the order of the C ids `MP_ROMFS_SIM_*`.
     pub const ALL: [&Profile; 8] =
         [&STM32F767, &STM32F429, &STM32H743, &SAMD21, &SAMD51, &W25Q128, &IS25WX256, &ALIF_MRAM];
 }

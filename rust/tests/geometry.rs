@@ -120,3 +120,21 @@ fn erase_size_prefers_aligned_blocks_inside_the_limit() {
     assert_eq!(is.erase_size(at(0), 40 * K), 4 * K);
     assert_eq!(is.erase_size(at(64 * K), 1024 * K), 64 * K);
 }
+
+#[test]
+fn c_profile_ids_match_the_table() {
+    use mp_romfs::ffi::*;
+    let ids = [
+        (MP_ROMFS_SIM_STM32F767, "STM32F767"),
+        (MP_ROMFS_SIM_STM32F429, "STM32F429"),
+        (MP_ROMFS_SIM_STM32H743, "STM32H743"),
+        (MP_ROMFS_SIM_SAMD21, "SAMD21"),
+        (MP_ROMFS_SIM_SAMD51, "SAMD51"),
+        (MP_ROMFS_SIM_W25Q128, "W25Q128JV"),
+        (MP_ROMFS_SIM_IS25WX256, "IS25WX256"),
+        (MP_ROMFS_SIM_ALIF_MRAM, "Alif MRAM"),
+    ];
+    for (id, name) in ids {
+        assert_eq!(ALL[id as usize].name, name);
+    }
+}

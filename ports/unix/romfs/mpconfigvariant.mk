@@ -1,0 +1,9 @@
+# Build: make -C <micropython>/ports/unix VARIANT_DIR=<this folder> USER_C_MODULES=<repository>
+FROZEN_MANIFEST =
+MICROPY_PY_SSL = 0
+MICROPY_PY_BTREE = 0
+MICROPY_PY_FFI = 0
+ROMFS_TESTBOARD := $(abspath $(VARIANT_DIR)/../../testboard)
+ROMFS_FEATURES = all-rules rewrite-skip sim-ffi host-file
+ROMFS_GLUE = $(ROMFS_TESTBOARD)/romfs_testboard.c
+CFLAGS += -I$(ROMFS_TESTBOARD)
