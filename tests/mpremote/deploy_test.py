@@ -1,0 +1,143 @@
+"""The real client: mpremote from PyPI deploys folders to the qemu test
+firmware over its pty, on both segments, and the mounted files must equal
+the folder's files.
+
+    python deploy_test.py --kernel firmware.elf --mpremote 1.29.0=/path/to/mpremote ...
+
+Each (version, segment) deploys a folder whose contents differ from the
+previous deploy to that segment, so every deploy replaces an image.  Checks,
+per deploy: `romfs query` reports the segment and the new image size; every
+file of the folder is on the mounted segment with the same bytes (CRC-32 and
+length); a module imports from it; segment 0 is mounted at /rom after a soft
+reset.  Prints one line per check and exits 1 if any failed.
+"""
+
+import argparse
+import binascii
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
+from qemu_board import QemuBoard  # noqa: E402
+
+VERIFY = """
+import vfs, os, binascii, sys
+try:
+    vfs.umount('/t')
+except OSError:
+    pass
+vfs.mount(vfs.VfsRom(vfs.rom_ioctl(2, {seg})), '/t')
+def walk(d):
+    for e in os.ilistdir(d):
+        p = d + '/' + e[0]
+        if e[1] == 0x4000:
+            yield from walk(p)
+        else:
+            yield p
+for p in sorted(walk('/t')):
+    n = crc = 0
+    with open(p, 'rb') as f:
+        while chunk := f.read(4096):
+            n += len(chunk)
+            crc = binascii.crc32(chunk, crc)
+    print('FILE', p[3:], n, crc)
+sys.path.insert(0, '/t')
+import {module}
+print('IMPORT', {module}.MARK)
+sys.path.pop(0)
+vfs.umount('/t')
+"""
+
+
+def make_folder(root, tag, size):
+    """A folder to deploy: a module, a package with a text file, and a
+    binary file of `size` bytes; all depend on `tag`."""
+    rng = random.Random(tag)
+    module = "app_" + tag.replace(".", "_").replace("-", "_")
+    (root / "lib").mkdir(parents=True)
+    (root / f"{module}.py").write_text(f"MARK = {tag!r}\n")
+    (root / "lib" / "notes.txt").write_text(f"deployed by {tag}\n" * 50)
+    (root / "lib" / "blob.bin").write_bytes(bytes(rng.getrandbits(8) for _ in range(size)))
+    files = {
+        str(p.relative_to(root)): (len(p.read_bytes()), binascii.crc32(p.read_bytes()))
+        for p in root.rglob("*")
+        if p.is_file()
+    }
+    return module, files
+
+
+def query_describes(shown, image_len):
+    """Whether `romfs query`'s text for one segment describes an image of
+    `image_len` bytes: the magic, then a length varuint (possibly padded
+    with 0x80 bytes) whose value, the reported size, is what follows it."""
+    if "Raw contents: d2:cd:31:" not in shown or "ROMFS image size: " not in shown:
+        return False
+    raw = [int(h, 16) for h in shown.split("Raw contents: ")[1].split()[0].split(":")]
+    varint = 1
+    while raw[2 + varint] & 0x80:
+        varint += 1
+    payload = int(shown.split("ROMFS image size: ")[1].split()[0])
+    return 3 + varint + payload == image_len
+
+
+def mpremote(exe, pty, *args, timeout=120):
+    t = time.monotonic()
+    out = subprocess.run([exe, "connect", pty, *args], capture_output=True, text=True, timeout=timeout)
+    return out.returncode, out.stdout + out.stderr, time.monotonic() - t
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--kernel", required=True)
+    ap.add_argument("--mpremote", action="append", required=True, help="VERSION=EXECUTABLE")
+    ap.add_argument("--size", type=int, default=48_000, help="bytes of the binary file")
+    args = ap.parse_args()
+
+    failures = 0
+
+    def check(ok, what):
+        nonlocal failures
+        print(("PASS " if ok else "FAIL ") + what, flush=True)
+        failures += not ok
+
+    with tempfile.TemporaryDirectory() as tmp, QemuBoard(args.kernel) as board:
+        for spec in args.mpremote:
+            version, exe = spec.split("=", 1)
+            for seg in (0, 1):
+                tag = f"{version}-seg{seg}"
+                folder = Path(tmp) / tag
+                module, files = make_folder(folder, tag, args.size)
+                rc, out, secs = mpremote(exe, board.pty, "romfs", "--partition", str(seg), "deploy", str(folder))
+                check(rc == 0 and "ROMFS image deployed" in out, f"mpremote {version} deploys to segment {seg} ({secs:.1f} s)")
+                if rc != 0:
+                    print(out)
+                size = int(out.split("Image size is ")[1].split()[0]) if "Image size is " in out else -1
+                rc, out, _ = mpremote(exe, board.pty, "romfs", "query")
+                shown = out.split(f"ROMFS{seg} partition")[-1].split("\nROMFS", 1)[0]
+                check(query_describes(shown, size), f"mpremote {version} romfs query shows segment {seg}'s new image ({size} bytes)")
+                rc, out, _ = mpremote(exe, board.pty, "exec", VERIFY.format(seg=seg, module=module))
+                got = {
+                    f: (int(n), int(crc))
+                    for line in out.splitlines()
+                    if line.startswith("FILE ")
+                    for _, f, n, crc in [line.split()]
+                }
+                check(got == files, f"segment {seg} holds the {len(files)} files deployed by mpremote {version}")
+                if got != files:
+                    print("  device:", got, "\n  folder:", files, "\n", out)
+                check(f"IMPORT {tag}" in out, f"a module imports from segment {seg}")
+            rc, out, _ = mpremote(exe, board.pty, "soft-reset", "exec", "import os; print(sorted(os.listdir('/rom')))")
+            check(f"app_{version.replace('.', '_')}_seg0.py" in out, f"after a soft reset /rom is segment 0 ({version})")
+        rc, out, _ = mpremote(exe, board.pty, "exec", "import romfs_test; print(romfs_test.stats(0)[5], romfs_test.stats(1)[5])")
+        check(out.split() == ["0", "0"], "no illegal flash operation on either segment")
+    print(f"{failures} failed" if failures else "all passed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
