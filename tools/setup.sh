@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Installs what the demo and the tests need; later runs reuse what is there.
+#
+#   Debian packages   arm-none-eabi gcc/binutils/newlib, qemu-system-arm,
+#                     rustc-web/cargo-web/rust-web-src (Rust with its source,
+#                     to build core for thumb targets), libclang (bindgen).
+#   MicroPython       $MICROPY_DIR if set, else Debian's source package of
+#                     micropython (1.26.1) in .cache/.
+#   Python            one venv per mpremote version, pinned (tools/requirements-*.txt).
+#
+# Prints the variables the other scripts use (source it, or read .cache/env).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CACHE=$ROOT/.cache
+mkdir -p "$CACHE"
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+
+say() { printf '[setup] %s\n' "$*"; }
+
+# --- Debian packages --------------------------------------------------------
+PACKAGES=(
+    gcc-arm-none-eabi binutils-arm-none-eabi libnewlib-arm-none-eabi
+    qemu-system-arm
+    rustc-web cargo-web rust-web-src
+    libclang-dev
+    build-essential pkg-config git
+)
+missing=()
+for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    say "installing ${missing[*]}"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# Debian's Rust (1.96) carries the library source that -Zbuild-std needs.
+DEB_RUSTC=/usr/bin/rustc
+DEB_CARGO=/usr/bin/cargo
+[ -x "$DEB_RUSTC" ] && [ -d /usr/lib/rustlib/src/rust/library/core ] || { say "Debian's rustc-web/rust-web-src is missing"; exit 1; }
+# Host builds and tests use the cargo on PATH (rustup's), else Debian's.
+command -v cargo >/dev/null || export PATH=/usr/bin:$PATH
+
+# --- MicroPython source -----------------------------------------------------
+if [ -z "${MICROPY_DIR:-}" ]; then
+    MICROPY_DIR=$CACHE/micropython
+    if [ ! -f "$MICROPY_DIR/py/mpconfig.h" ]; then
+        say "fetching Debian's source package of micropython"
+        apt_dir=$CACHE/apt
+        rm -rf "$apt_dir" && mkdir -p "$apt_dir/sources.list.d" "$apt_dir/lists/partial" "$apt_dir/archives/partial"
+        python3 "$ROOT/tools/debsrc.py" > "$apt_dir/sources.list.d/debian-src.sources"
+        touch "$apt_dir/sources.list"
+        apt_opts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o "Dir::Etc::SourceParts=$apt_dir/sources.list.d"
+                  -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache=$apt_dir" -o "APT::Sandbox::User=root")
+        apt-get "${apt_opts[@]}" update -qq
+        (cd "$apt_dir" && { apt-get "${apt_opts[@]}" source --download-only -qq micropython=1.26.1+ds-1 2>/dev/null \
+            || { say "micropython 1.26.1+ds-1 is gone from the archive; taking its newest version"; apt-get "${apt_opts[@]}" source --download-only -qq micropython; }; })
+        rm -rf "$MICROPY_DIR.tmp" && mkdir -p "$MICROPY_DIR.tmp"
+        tar -xf "$apt_dir"/micropython_*.orig.tar.* -C "$MICROPY_DIR.tmp" --strip-components=1
+        rm -rf "$MICROPY_DIR" && mv "$MICROPY_DIR.tmp" "$MICROPY_DIR"
+        say "$(basename "$apt_dir"/micropython_*.dsc .dsc) in $MICROPY_DIR"
+    fi
+fi
+
+# --- Python venvs (pinned) --------------------------------------------------
+for version in 1.29.0 1.26.1; do
+    venv=$CACHE/venv-mpremote-$version
+    req=$ROOT/tools/requirements-mpremote-$version.txt
+    if [ ! -f "$venv/.installed" ] || ! cmp -s "$req" "$venv/.installed"; then
+        say "venv with mpremote $version"
+        rm -rf "$venv"
+        python3 -m venv "$venv"
+        "$venv/bin/pip" install -q --disable-pip-version-check -r "$req"
+        cp "$req" "$venv/.installed"
+    fi
+done
+
+cat > "$CACHE/env" <<EOF
+ROOT=$ROOT
+CACHE=$CACHE
+MICROPY_DIR=$MICROPY_DIR
+DEB_RUSTC=$DEB_RUSTC
+DEB_CARGO=$DEB_CARGO
+MPREMOTE_1_29=$CACHE/venv-mpremote-1.29.0/bin/mpremote
+MPREMOTE_1_26=$CACHE/venv-mpremote-1.26.1/bin/mpremote
+PYTHON=$CACHE/venv-mpremote-1.29.0/bin/python
+EOF
+say "ready (variables in .cache/env)"
