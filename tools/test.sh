@@ -42,10 +42,10 @@ UNIX= QEMU=
 step "build unix firmware" eval 'UNIX=$(tools/build-firmware.sh unix)'
 step "build qemu firmware" eval 'QEMU=$(tools/build-firmware.sh qemu)'
 
-unix_tests() {  # on fresh flash files
+unix_tests() {  # on fresh flash files, one test at a time (they share them)
     local files rc
     files=$(mktemp -d)
-    (export MICROPY_ROMFS_DIR=$files MICROPY_MICROPYTHON=$UNIX; run_tests "$CACHE/results/unix")
+    (export MICROPY_ROMFS_DIR=$files MICROPY_MICROPYTHON=$UNIX; run_tests "$CACHE/results/unix" -j 1)
     rc=$?
     rm -rf "$files"
     return $rc
