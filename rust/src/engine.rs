@@ -12,26 +12,30 @@
 //!   A prepare that is neither adjacent to nor overlapping the pending
 //!   range first settles the old range (erasing what is not blank), and so
 //!   does a write that skips ahead inside it.
-//! - **The header is committed last.**  The first `hold_len()` bytes of the
-//!   segment (the ROMFS magic and length) are kept in RAM and programmed by
-//!   op 5.  If any prepare or write of the deploy failed or was refused,
+//! - **A deploy starts by killing the old header.**  A prepare that starts
+//!   at offset 0 begins a deploy: if the segment holds a ROMFS magic, it is
+//!   programmed to zeros there and then (one small program operation; on
+//!   write-once flash the first sector is erased instead).  From then on no
+//!   old image can mount, and an erase of that sector cut short leaves
+//!   zeros or erased bytes, never a magic.
+//! - **The new header is committed last.**  The first `hold_len()` bytes of
+//!   the segment (the new magic and length) are kept in RAM and programmed
+//!   by op 5.  If any prepare or write of the deploy failed or was refused,
 //!   op 5 drops the header and returns `-EIO`.
 //! - **Writes are all or nothing for bad targets.**  A write whose bytes
 //!   outside the pending range cannot be programmed (not erased, and not
 //!   prepared) is refused before anything changes.
-//! - **The old image stops being mountable before any of it changes.**
-//!   Before the first byte of a segment whose header is valid changes, the
-//!   header is zeroed (a program over it; on write-once flash the first
-//!   sector is erased instead, which needs it prepared).
 //!
 //! # Power loss
-//! After a cut at any point, the segment holds the old image unchanged, no
-//! valid header, or the complete new image.
+//! After a cut at any point of a deploy (prepare from offset 0, writes,
+//! op 5), the segment holds the old image unchanged, no valid header, or
+//! the complete new image.  Writes outside a deploy (without a prepare at
+//! offset 0) change bytes under whatever header is there, as upstream's do.
 #![forbid(unsafe_code)]
 
 use crate::error::{Error, Result};
 use crate::geometry::Segment;
-use crate::plan::{has_magic, plan_unit, Rules, UnitPlan};
+use crate::plan::{has_magic, plan_unit, Rules, UnitPlan, UNFIT};
 
 /// What the core needs from one segment's flash: a read view and one
 /// operation per call.
@@ -175,6 +179,7 @@ impl<'a, F: Flash> Engine<'a, F> {
         }
         if at == 0 {
             self.st.flags = 0;
+            self.kill_header()?;
         }
         if len == 0 || self.rules.no_erase {
             return Ok(());
@@ -241,8 +246,8 @@ impl<'a, F: Flash> Engine<'a, F> {
         // check before anything changes.
         let (lo, hi) = (self.st.lo.max(off), self.st.hi.min(end));
         let (lo, hi) = if lo < hi { (lo, hi) } else { (end, end) };
-        self.apply(off, new, off, lo, Mode::Check)?;
-        self.apply(off, new, hi, end, Mode::Check)?;
+        self.apply(off, new, off, lo, false)?;
+        self.apply(off, new, hi, end, false)?;
         // The header bytes are held for op 5.
         let hold_len = self.seg.hold_len();
         if off < hold_len {
@@ -257,12 +262,11 @@ impl<'a, F: Flash> Engine<'a, F> {
         if lo < hi {
             self.settle(end, off, new)?;
         }
-        self.apply(off, new, off.max(hold_len), end, Mode::Program)
+        self.apply(off, new, off.max(hold_len), end, true)
     }
 
-    /// Op 5: commit the held header (unless the deploy failed), or, if the
-    /// first sector was prepared and never written, make the old image
-    /// unmountable; then cache maintenance.
+    /// Op 5: commit the held header (unless the deploy failed); then cache
+    /// maintenance.
     ///
     /// # Errors
     /// [`Error::Incomplete`] if a prepare or write of this deploy failed
@@ -275,9 +279,7 @@ impl<'a, F: Flash> Engine<'a, F> {
             Err(Error::Incomplete)
         } else if flags & HELD != 0 {
             let hold = self.st.hold;
-            self.apply(0, &hold, 0, self.seg.hold_len(), Mode::Commit)
-        } else if self.st.lo == 0 && self.st.hi > 0 {
-            self.kill_header()
+            self.apply(0, &hold, 0, self.seg.hold_len(), true)
         } else {
             Ok(())
         };
@@ -290,7 +292,7 @@ impl<'a, F: Flash> Engine<'a, F> {
     fn settle(&mut self, until: u32, off: u32, new: &[u8]) -> Result<()> {
         while self.st.lo < self.st.hi && self.st.lo < until {
             let sector = self.seg.unit_at(self.st.lo);
-            self.st.lo = match plan_unit(&self.seg, self.flash.mem(), sector, self.st.hi, Some((off, new))) {
+            self.st.lo = match plan_unit(&self.seg, self.flash.mem(), sector, self.st.hi, off, new) {
                 UnitPlan::Keep => self.seg.clip(sector.end()),
                 UnitPlan::Erase { off, size } => {
                     self.erase(off, size)?;
@@ -302,20 +304,15 @@ impl<'a, F: Flash> Engine<'a, F> {
         Ok(())
     }
 
-    /// Erases, first making a valid old header unmountable.
     fn erase(&mut self, off: u32, size: u32) -> Result<()> {
-        if off != 0 || !self.rules.write_once {
-            self.kill_header()?;
-        }
         self.flash.erase(off, size)?;
         self.flash.poll();
         Ok(())
     }
 
-    /// Makes a valid old header unmountable before anything changes: zero
-    /// it (so that even an erase cut short cannot leave it valid over
-    /// changed bytes), or on write-once flash erase the first sector, which
-    /// must be pending.
+    /// Makes the old image unmountable: zeroes its magic, or on write-once
+    /// flash (where a programmed unit cannot be programmed again) erases
+    /// the first sector, which must lie in the segment.
     fn kill_header(&mut self) -> Result<()> {
         if !has_magic(self.flash.mem()) {
             return Ok(());
@@ -324,35 +321,29 @@ impl<'a, F: Flash> Engine<'a, F> {
             return self.program_raw(0, ZEROS.get(..self.rules.unit as usize).unwrap_or_default());
         }
         let first = self.seg.unit_at(0);
-        if self.st.lo != 0 || self.st.hi == 0 || !self.seg.contains(first) {
+        if !self.seg.contains(first) {
             return Err(Error::NotErased);
         }
-        self.flash.erase(0, first.size)?;
-        self.flash.poll();
-        self.st.lo = first.size;
-        Ok(())
+        self.erase(0, first.size)
     }
 
     /// Walks the units of `new` (whole units at segment offset `off`) in
     /// `from..to`: every unit that differs from flash must be programmable
-    /// over it; `mode` says whether to only check, or to program the runs
-    /// of differing units (after protecting a valid old header, except for
-    /// the commit of the new one).
-    fn apply(&mut self, off: u32, new: &[u8], from: u32, to: u32, mode: Mode) -> Result<()> {
+    /// over it; with `program`, the runs of differing units are programmed,
+    /// else only checked.
+    fn apply(&mut self, off: u32, new: &[u8], from: u32, to: u32, program: bool) -> Result<()> {
         let new = new.get(..(to - off) as usize).unwrap_or_default();
         let mut at = (from - off) as usize;
         loop {
             let cur = self.flash.mem().get(off as usize..).unwrap_or_default();
-            let Some((start, end, fits)) = self.rules.next_change(cur, new, at) else {
-                return Ok(());
-            };
-            if !fits {
+            let (start, end) = self.rules.next_run(cur, new, at);
+            if start == UNFIT {
                 return Err(Error::NotErased);
             }
-            if mode == Mode::Program {
-                self.kill_header()?;
+            if end == 0 {
+                return Ok(());
             }
-            if mode != Mode::Check {
+            if program {
                 self.program_raw(off + start as u32, new.get(start..end).unwrap_or_default())?;
             }
             at = end;
@@ -366,15 +357,4 @@ impl<'a, F: Flash> Engine<'a, F> {
         self.flash.poll();
         if same { Ok(()) } else { Err(Error::Verify) }
     }
-}
-
-/// What [`Engine::apply`] does with the units that differ.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    /// Only check that they can be programmed.
-    Check,
-    /// Program them, protecting a valid old header first.
-    Program,
-    /// Program them: the new header itself.
-    Commit,
 }

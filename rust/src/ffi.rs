@@ -17,7 +17,7 @@ use crate::bindings::{
 use crate::engine::{Engine, Flash, State};
 use crate::error::{Error, Result};
 use crate::geometry::{Geometry, Segment};
-use crate::ioctl::dispatch;
+use crate::ioctl::{route, run};
 
 /// Set while a call runs: the port's event servicing (`poll`) may run Python
 /// code that calls `vfs.rom_ioctl` again; that nested call gets `-EBUSY`.
@@ -62,16 +62,19 @@ pub unsafe extern "C" fn mp_romfs_ioctl(
         // SAFETY: `buf` points to `buf_len` bytes that do not change (contract).
         unsafe { slice::from_raw_parts(buf, buf_len) }
     };
-    let result = dispatch(args, buf, table.count, |id| open(table, id));
+    let result = match route(args, table.count) {
+        (true, id) => with_engine(table, id as u32, |engine| run(engine, args, buf)),
+        (false, answer) => answer,
+    };
     BUSY.store(false, Ordering::Release);
     result
 }
 
-/// The engine of segment `id` (< `table.count`, checked by `dispatch`).
-#[inline(never)]
-fn open(table: &mp_romfs_table_t, id: u32) -> Result<Engine<'_, PortFlash<'_>>> {
+/// Calls `f` with the engine of segment `id` (< `table.count`, checked by
+/// `route`), or returns -EIO if the port's description is unusable.
+fn with_engine(table: &mp_romfs_table_t, id: u32, f: impl FnOnce(&mut Engine<'_, PortFlash<'_>>) -> isize) -> isize {
     if table.segs.is_null() || table.states.is_null() {
-        return Err(Error::BadGeometry);
+        return Error::BadGeometry.errno() as isize;
     }
     // SAFETY: `segs` has `count` entries and id < count.
     let desc = unsafe { &*table.segs.add(id as usize) };
@@ -81,7 +84,7 @@ fn open(table: &mp_romfs_table_t, id: u32) -> Result<Engine<'_, PortFlash<'_>>> 
     // the only reference.
     let st = unsafe { &mut *table.states.cast::<State>().add(id as usize) };
     if desc.geom.is_null() || desc.mem.is_null() {
-        return Err(Error::BadGeometry);
+        return Error::BadGeometry.errno() as isize;
     }
     // SAFETY: the port's geometry is valid, immutable data.
     let g = unsafe { &*desc.geom };
@@ -91,16 +94,10 @@ fn open(table: &mp_romfs_table_t, id: u32) -> Result<Engine<'_, PortFlash<'_>>> 
         // SAFETY: `runs` has `n_runs` entries of immutable data.
         unsafe { slice::from_raw_parts(g.runs, g.n_runs as usize) }
     };
-    let geom = Geometry {
-        base: g.base,
-        runs,
-        block_erase_log2_mask: g.block_erase_log2_mask,
-        program_log2: g.program_log2,
-        erased: g.erased,
-        flags: g.flags,
-    };
-    let seg = Segment::new(desc.addr, desc.len, geom)?;
-    Ok(Engine::new(seg, st, PortFlash(desc)))
+    match Segment::new(desc.addr, desc.len, Geometry::new(g, runs)) {
+        Ok(seg) => f(&mut Engine::new(seg, st, PortFlash(desc))),
+        Err(e) => e.errno() as isize,
+    }
 }
 
 /// A port's segment, flashed through its hooks.
@@ -257,15 +254,7 @@ mod sim_ffi {
     #[no_mangle]
     pub unsafe extern "C" fn mp_romfs_sim_geometry(profile: u32, base: u32, out: *mut mp_romfs_geometry_t) -> i32 {
         let Some(p) = profiles::ALL.get(profile as usize) else { return -1 };
-        let g = mp_romfs_geometry_t {
-            runs: p.runs.as_ptr(),
-            n_runs: p.runs.len() as u32,
-            base,
-            block_erase_log2_mask: p.block_erase_log2_mask,
-            program_log2: p.program_log2,
-            erased: p.erased,
-            flags: p.flags,
-        };
+        let g = p.raw_geometry(base);
         // SAFETY: `out` is writable (contract).
         unsafe { out.write(g) };
         0

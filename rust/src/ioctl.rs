@@ -3,7 +3,7 @@
 #![forbid(unsafe_code)]
 
 use crate::engine::{Engine, Flash};
-use crate::error::{Error, Result};
+use crate::error::Error;
 
 /// Op numbers of MicroPython's `extmod/vfs.h`.
 pub mod op {
@@ -21,64 +21,55 @@ pub mod op {
     pub const GET_MIN_PREPARE: isize = 6;
 }
 
-/// Runs one `rom_ioctl` call and returns what Python gets: a count, a
-/// segment id (op 2: the shim then returns that segment's object), the
-/// minimum write size (op 3), the granularity (op 6), 0, or a negative
-/// errno.
+/// The first step of a `rom_ioctl` call: checks the op, the number of
+/// arguments and the segment id.  `(false, answer)`: the call is answered
+/// without touching a segment (op 1's count, op 2's id, or -EINVAL);
+/// `(true, id)`: run it on segment `id` with [`run`].
 ///
-/// `args` are all arguments as integers (for op 4 the last one is a
-/// placeholder; its bytes are `buf`).  `open(id)` gives the engine of a
-/// valid segment id.  A failed or refused prepare or write marks the
-/// deploy as failed, so that op 5 does not commit it.
-pub fn dispatch<'a, F: Flash + 'a>(
-    args: &[isize],
-    buf: &[u8],
-    count: u32,
-    open: impl FnOnce(u32) -> Result<Engine<'a, F>>,
-) -> isize {
-    match run(args, buf, count, open) {
-        Ok(v) => v,
-        Err(e) => e.errno() as isize,
+/// `args` are all arguments as integers (for op 4 the last one stands for
+/// the buffer).
+pub fn route(args: &[isize], count: u32) -> (bool, isize) {
+    let n = args.len();
+    let cmd = args.first().copied().unwrap_or(0);
+    let arity_ok = match cmd {
+        op::GET_NUMBER_OF_SEGMENTS => n == 1,
+        op::GET_SEGMENT | op::WRITE_COMPLETE | op::GET_MIN_PREPARE => n == 2,
+        op::WRITE_PREPARE => n == 3 || n == 4,
+        op::WRITE => n == 4,
+        _ => false,
+    };
+    let id = args.get(1).copied().unwrap_or(0);
+    if !arity_ok || (n > 1 && (id < 0 || id >= count as isize)) {
+        return (false, Error::BadRequest.errno() as isize);
+    }
+    match cmd {
+        op::GET_NUMBER_OF_SEGMENTS => (false, count as isize),
+        op::GET_SEGMENT => (false, id),
+        _ => (true, id),
     }
 }
 
-fn run<'a, F: Flash + 'a>(
-    args: &[isize],
-    buf: &[u8],
-    count: u32,
-    open: impl FnOnce(u32) -> Result<Engine<'a, F>>,
-) -> Result<isize> {
-    let (&cmd, rest) = args.split_first().ok_or(Error::BadRequest)?;
-    if cmd == op::GET_NUMBER_OF_SEGMENTS && rest.is_empty() {
-        return Ok(count as isize);
-    }
-    let (&id, rest) = rest.split_first().ok_or(Error::BadRequest)?;
-    let id = u32::try_from(id).ok().filter(|&id| id < count).ok_or(Error::BadRequest)?;
-    match (cmd, rest) {
-        (op::GET_SEGMENT, []) => return Ok(id as isize),
-        (op::WRITE_PREPARE, [_] | [_, _]) | (op::WRITE, [_, _]) => {}
-        (op::WRITE_COMPLETE | op::GET_MIN_PREPARE, []) => {}
-        _ => return Err(Error::BadRequest),
-    }
-    let mut engine = open(id)?;
-    let result = match (cmd, rest) {
-        (op::WRITE_PREPARE, &[len]) => arg(len).and_then(|len| engine.prepare(None, len)),
-        (op::WRITE_PREPARE, &[off, len]) => arg(off).and_then(|off| engine.prepare(Some(off), arg(len)?)),
-        (op::WRITE, &[off, _]) => arg(off).and_then(|off| engine.write(off, buf)),
-        (op::WRITE_COMPLETE, _) => return engine.complete().map(|()| 0),
-        _ => return Ok(engine.min_prepare() as isize),
+/// Runs an op that [`route`] sent to a segment, on that segment's engine,
+/// and returns what Python gets: the minimum write size (op 3), 0 (ops 4
+/// and 5), the granularity (op 6), or a negative errno.  A failed or
+/// refused prepare or write marks the deploy as failed, so that op 5 does
+/// not commit it.
+pub fn run<F: Flash>(engine: &mut Engine<'_, F>, args: &[isize], buf: &[u8]) -> isize {
+    let arg = |i: usize| u32::try_from(args.get(i).copied().unwrap_or(-1)).map_err(|_| Error::OutOfBounds);
+    let cmd = args.first().copied().unwrap_or(0);
+    let result = match cmd {
+        op::WRITE_PREPARE if args.len() == 3 => arg(2).and_then(|len| engine.prepare(None, len)),
+        op::WRITE_PREPARE => arg(2).and_then(|off| engine.prepare(Some(off), arg(3)?)),
+        op::WRITE => arg(2).and_then(|off| engine.write(off, buf)),
+        op::WRITE_COMPLETE => return engine.complete().map_or_else(|e| e.errno() as isize, |()| 0),
+        _ => return engine.min_prepare() as isize,
     };
     match result {
-        Ok(()) if cmd == op::WRITE_PREPARE => Ok(engine.program_unit() as isize),
-        Ok(()) => Ok(0),
+        Ok(()) if cmd == op::WRITE_PREPARE => engine.program_unit() as isize,
+        Ok(()) => 0,
         Err(e) => {
             engine.poison();
-            Err(e)
+            e.errno() as isize
         }
     }
-}
-
-/// An offset or length from Python: 0..=u32::MAX.
-fn arg(v: isize) -> Result<u32> {
-    u32::try_from(v).map_err(|_| Error::OutOfBounds)
 }

@@ -50,12 +50,15 @@ pub struct Rules {
     pub no_erase: bool,
 }
 
+/// [`Rules::next_run`]'s start when a differing unit cannot be programmed.
+pub const UNFIT: usize = usize::MAX;
+
 impl Rules {
     /// The rules of a segment's device.
     pub fn of(seg: &Segment) -> Self {
         Rules {
             unit: seg.geom.program_unit(),
-            erased: seg.geom.erased,
+            erased: seg.geom.erased(),
             write_once: seg.geom.write_once(),
             no_erase: seg.geom.no_erase(),
         }
@@ -74,44 +77,44 @@ impl Rules {
         cur.iter().zip(new).all(|(&c, &n)| (c ^ self.erased) & (c ^ n) == 0)
     }
 
-    /// The next run to program, from byte `at`: from the first program unit
-    /// that differs between `cur` and `new` to the last one, as
-    /// `(start, end, fits)` in bytes, with whether every differing unit can
-    /// be programmed over `cur`.  Unchanged units inside the run are
+    /// The next run to program, scanning whole units from byte `at`:
+    /// `(start, end)` in bytes, from the first unit that differs between
+    /// `cur` and `new` to the last one.  Unchanged units inside the run are
     /// programmed again, which changes nothing, so that a chunk becomes one
     /// program operation; on write-once flash the run ends before an
     /// unchanged programmed unit instead (it must not be programmed twice).
-    /// `None` if the rest is unchanged.  Stops where either slice ends.
-    pub fn next_change(&self, cur: &[u8], new: &[u8], mut at: usize) -> Option<(usize, usize, bool)> {
+    /// `end == 0`: nothing differs.  `start == UNFIT`: a differing unit
+    /// cannot be programmed over `cur`.  Stops where either slice ends.
+    pub fn next_run(&self, cur: &[u8], new: &[u8], mut at: usize) -> (usize, usize) {
         let unit = self.unit as usize;
-        let (mut start, mut end) = (None, 0);
-        let mut fits = true;
+        let (mut start, mut end) = (0, 0);
         while let (Some(c), Some(n)) = (cur.get(at..at + unit), new.get(at..at + unit)) {
             if c != n {
-                start = start.or(Some(at));
-                fits &= self.unit_fits(c, n);
+                if !self.unit_fits(c, n) {
+                    return (UNFIT, 0);
+                }
+                if end == 0 {
+                    start = at;
+                }
                 end = at + unit;
-            } else if start.is_some() && self.write_once && !is_blank(c, self.erased) {
+            } else if end != 0 && self.write_once && !is_blank(c, self.erased) {
                 break;
             }
             at += unit;
         }
-        start.map(|start| (start, end, fits))
+        (start, end)
     }
 
-    /// Whether every unit of `new` can be programmed over `cur`, and
-    /// whether all are already equal: `(fits, same)`.
-    pub fn compare(&self, cur: &[u8], new: &[u8]) -> (bool, bool) {
+    /// Whether every unit of `new` can be programmed over `cur`.
+    pub fn fits(&self, cur: &[u8], new: &[u8]) -> bool {
         let mut at = 0;
-        let mut same = true;
-        while let Some((_, end, fits)) = self.next_change(cur, new, at) {
-            if !fits {
-                return (false, false);
+        loop {
+            match self.next_run(cur, new, at) {
+                (UNFIT, _) => return false,
+                (_, 0) => return true,
+                (_, end) => at = end,
             }
-            same = false;
-            at = end;
         }
-        (true, same)
     }
 }
 
@@ -135,14 +138,14 @@ pub enum UnitPlan {
 
 /// Plans the pending sector `s`, the first one still pending (pending
 /// sectors end at segment offset `pending_end`), from the segment's memory
-/// `mem` and the write `(off, new)` (whole program units) that reaches it,
-/// if any.
+/// `mem` and the write of whole units `new` at segment offset `off` that
+/// reaches it (empty if none).
 ///
-/// A sector holding a valid ROMFS header is always erased, so that the old
-/// image stops being mountable before anything in it changes: only that
-/// sector if the write brings the same bytes (a re-deploy of the same
-/// image), else the largest block.
-pub fn plan_unit(seg: &Segment, mem: &[u8], s: Sector, pending_end: u32, write: Option<(u32, &[u8])>) -> UnitPlan {
+/// A sector to erase is erased with the largest block that is worth it:
+/// the first sector alone when the write brings the same bytes past the
+/// header (a re-deploy of the same image, whose header was zeroed when the
+/// deploy began), else the largest block erase in the pending range.
+pub fn plan_unit(seg: &Segment, mem: &[u8], s: Sector, pending_end: u32, off: u32, new: &[u8]) -> UnitPlan {
     let rules = Rules::of(seg);
     if s.size == 0 {
         return UnitPlan::Refuse;
@@ -152,21 +155,18 @@ pub fn plan_unit(seg: &Segment, mem: &[u8], s: Sector, pending_end: u32, write: 
     if is_blank(old, rules.erased) {
         return UnitPlan::Keep;
     }
-    let header = a == 0 && has_magic(mem);
-    let (mut fits, mut same) = (false, false);
-    if let (true, Some((off, new))) = (cfg!(feature = "rewrite-skip"), write) {
-        if off <= a {
-            if let Some(new) = new.get((a - off) as usize..(b - off) as usize) {
-                (fits, same) = rules.compare(old, new);
-            }
+    // The write's bytes for the whole sector, if it covers it.
+    let fresh = if off <= a { new.get((a - off) as usize..(b - off) as usize) } else { None };
+    if let (true, Some(fresh)) = (cfg!(feature = "rewrite-skip"), fresh) {
+        if rules.fits(old, fresh) {
+            return UnitPlan::Keep;
         }
-    }
-    if fits && !header {
-        return UnitPlan::Keep;
     }
     if !seg.contains(s) {
         return UnitPlan::Refuse;
     }
-    let size = if header && same { s.size } else { seg.erase_size(s, pending_end) };
+    let skip = if a == 0 { seg.hold_len() as usize } else { 0 };
+    let same = fresh.and_then(|f| f.get(skip..)) == old.get(skip..);
+    let size = if same { s.size } else { seg.erase_size(s, pending_end) };
     UnitPlan::Erase { off: a, size }
 }

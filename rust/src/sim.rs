@@ -17,10 +17,10 @@
 //! happened.
 #![forbid(unsafe_code)]
 
-use crate::bindings::{MP_ROMFS_NO_ERASE, MP_ROMFS_WRITE_ONCE};
+use crate::bindings::{mp_romfs_geometry_t, MP_ROMFS_NO_ERASE, MP_ROMFS_WRITE_ONCE};
 use crate::engine::Flash;
 use crate::error::{Error, Result};
-use crate::geometry::{Geometry, SectorRun};
+use crate::geometry::{Geometry, Sector, SectorRun};
 
 /// Datasheet time of one erase operation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -195,11 +195,13 @@ pub mod profiles {
 }
 
 impl Profile {
-    /// The device layout with its first sector at `base`.
-    pub fn geometry(&self, base: u32) -> Geometry<'static> {
-        Geometry {
+    /// The device layout with its first sector at `base`, as a port
+    /// describes it in C.
+    pub fn raw_geometry(&self, base: u32) -> mp_romfs_geometry_t {
+        mp_romfs_geometry_t {
+            runs: self.runs.as_ptr(),
+            n_runs: self.runs.len() as u32,
             base,
-            runs: self.runs,
             block_erase_log2_mask: self.block_erase_log2_mask,
             program_log2: self.program_log2,
             erased: self.erased,
@@ -323,7 +325,7 @@ pub struct Stats {
 pub struct NorSim<M: Memory> {
     mem: M,
     profile: &'static Profile,
-    geom: Geometry<'static>,
+    raw: mp_romfs_geometry_t,
     fence: (u32, u32),
     /// Counters and modelled time.
     pub stats: Stats,
@@ -342,7 +344,7 @@ impl<M: Memory> NorSim<M> {
         NorSim {
             mem,
             profile,
-            geom: profile.geometry(base),
+            raw: profile.raw_geometry(base),
             fence,
             stats: Stats::default(),
             cut: None,
@@ -352,9 +354,13 @@ impl<M: Memory> NorSim<M> {
         }
     }
 
-    /// The device layout.
-    pub fn geometry(&self) -> Geometry<'static> {
-        self.geom
+    /// The device layout, as a port describes it in C.
+    pub fn raw_geometry(&self) -> mp_romfs_geometry_t {
+        self.raw
+    }
+
+    fn geom(&self) -> Geometry<'_> {
+        Geometry::new(&self.raw, self.profile.runs)
     }
 
     /// The chip profile.
@@ -395,7 +401,7 @@ impl<M: Memory> NorSim<M> {
     }
 
     fn range(&self, addr: u32, len: u32) -> core::result::Result<core::ops::Range<usize>, Fault> {
-        let start = addr.checked_sub(self.geom.base).ok_or(Fault::Misaligned)? as usize;
+        let start = addr.checked_sub(self.raw.base).ok_or(Fault::Misaligned)? as usize;
         let end = start.checked_add(len as usize).ok_or(Fault::Misaligned)?;
         if end > self.mem.bytes().len() {
             return Err(Fault::Misaligned);
@@ -439,11 +445,11 @@ impl<M: Memory> NorSim<M> {
     /// # Errors
     /// A [`Fault`]; nothing changes (except the torn half at a power cut).
     pub fn erase(&mut self, addr: u32, size: u32) -> core::result::Result<(), Fault> {
-        let is_sector = self.geom.sector_at(addr) == Some(crate::geometry::Sector { start: addr, size });
+        let is_sector = size != 0 && self.geom().sector_at(addr) == Sector { start: addr, size };
         let is_block = size.is_power_of_two()
-            && self.geom.block_erase_log2_mask & size != 0
+            && self.raw.block_erase_log2_mask & size != 0
             && addr & (size - 1) == 0;
-        let no_erase = u32::from(self.geom.flags) & MP_ROMFS_NO_ERASE != 0;
+        let no_erase = u32::from(self.raw.flags) & MP_ROMFS_NO_ERASE != 0;
         let range = match self.range(addr, size) {
             Ok(r) if (is_sector || is_block) && !no_erase => r,
             _ => return self.refuse(Fault::Misaligned),
@@ -462,7 +468,7 @@ impl<M: Memory> NorSim<M> {
         self.stats.erased_bytes += u64::from(size);
         #[cfg(feature = "std")]
         self.log.push(Op::Erase { addr, size });
-        let erased = self.geom.erased;
+        let erased = self.raw.erased;
         let bytes = self.mem.bytes_mut().get_mut(range).unwrap_or_default();
         let half = bytes.len() / 2;
         let part = match tear {
@@ -480,7 +486,7 @@ impl<M: Memory> NorSim<M> {
     /// # Errors
     /// A [`Fault`]; nothing changes (except the torn half at a power cut).
     pub fn program(&mut self, addr: u32, src: &[u8]) -> core::result::Result<(), Fault> {
-        let unit = 1u32 << (self.geom.program_log2 & 31);
+        let unit = 1u32 << (self.raw.program_log2 & 31);
         let len = src.len() as u32;
         let range = match self.range(addr, len) {
             Ok(r) if addr & (unit - 1) == 0 && len & (unit - 1) == 0 => r,
@@ -489,8 +495,8 @@ impl<M: Memory> NorSim<M> {
         if let Err(f) = self.check_fence(addr, len) {
             return self.refuse(f);
         }
-        let flags = u32::from(self.geom.flags);
-        let e = self.geom.erased;
+        let flags = u32::from(self.raw.flags);
+        let e = self.raw.erased;
         let cur = self.mem.bytes().get(range.clone()).unwrap_or_default();
         let allowed = cur.chunks(unit as usize).zip(src.chunks(unit as usize)).all(|(c, n)| {
             if flags & MP_ROMFS_NO_ERASE != 0 {
@@ -550,7 +556,7 @@ impl<'s, M: Memory> SimSegment<'s, M> {
 
 impl<M: Memory> Flash for SimSegment<'_, M> {
     fn mem(&self) -> &[u8] {
-        let start = (self.addr - self.sim.geom.base) as usize;
+        let start = (self.addr - self.sim.raw.base) as usize;
         self.sim.bytes().get(start..start + self.len as usize).unwrap_or_default()
     }
 

@@ -7,18 +7,20 @@ use mp_romfs::sim::Profile;
 const K: u32 = 1024;
 
 fn geom(p: &'static Profile, base: u32) -> Geometry<'static> {
-    p.geometry(base)
+    Geometry::new(Box::leak(Box::new(p.raw_geometry(base))), p.runs)
 }
 
-fn sector(start: u32, size: u32) -> Option<Sector> {
-    Some(Sector { start, size })
+fn sector(start: u32, size: u32) -> Sector {
+    Sector { start, size }
 }
+
+const NONE: Sector = Sector { start: 0, size: 0 };
 
 #[test]
 fn sector_at_f767_boundaries() {
     let g = geom(&STM32F767, 0x0800_0000);
     let cases = [
-        (0x07ff_ffff, None),
+        (0x07ff_ffff, NONE),
         (0x0800_0000, sector(0x0800_0000, 32 * K)),
         (0x0800_7fff, sector(0x0800_0000, 32 * K)),
         (0x0800_8000, sector(0x0800_8000, 32 * K)),
@@ -27,7 +29,7 @@ fn sector_at_f767_boundaries() {
         (0x0803_ffff, sector(0x0802_0000, 128 * K)),
         (0x0804_0000, sector(0x0804_0000, 256 * K)),
         (0x081f_ffff, sector(0x081c_0000, 256 * K)),
-        (0x0820_0000, None),
+        (0x0820_0000, NONE),
     ];
     for (addr, want) in cases {
         assert_eq!(g.sector_at(addr), want, "address {addr:#x}");
@@ -41,7 +43,7 @@ fn sector_at_f429_second_bank() {
     assert_eq!(g.sector_at(0x0810_0000), sector(0x0810_0000, 16 * K));
     assert_eq!(g.sector_at(0x0811_0000), sector(0x0811_0000, 64 * K));
     assert_eq!(g.sector_at(0x081f_ffff), sector(0x081e_0000, 128 * K));
-    assert_eq!(g.sector_at(0x0820_0000), None);
+    assert_eq!(g.sector_at(0x0820_0000), NONE);
 }
 
 #[test]
@@ -51,7 +53,7 @@ fn sector_at_uniform_nor_and_top_of_address_space() {
     assert_eq!(g.sector_at(0xfff), sector(0, 4 * K));
     assert_eq!(g.sector_at(0x1000), sector(0x1000, 4 * K));
     assert_eq!(g.sector_at(0xff_ffff), sector(0xff_f000, 4 * K));
-    assert_eq!(g.sector_at(0x100_0000), None);
+    assert_eq!(g.sector_at(0x100_0000), NONE);
     // A device that ends exactly at the top of the 32-bit address space.
     let top = geom(&W25Q128, 0xff00_0000);
     assert_eq!(top.sector_at(0xffff_ffff), sector(0xffff_f000, 4 * K));

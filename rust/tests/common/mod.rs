@@ -2,9 +2,10 @@
 //! dispatch the firmware uses.
 #![allow(dead_code)]
 
+use mp_romfs::bindings::mp_romfs_geometry_t;
 use mp_romfs::engine::{Engine, State};
-use mp_romfs::geometry::Segment;
-use mp_romfs::ioctl::dispatch;
+use mp_romfs::geometry::{Geometry, Segment};
+use mp_romfs::ioctl::{route, run};
 use mp_romfs::sim::{NorSim, Op, Profile, SimSegment};
 
 pub const EINVAL: isize = -22;
@@ -14,6 +15,7 @@ pub const EIO: isize = -5;
 /// sector is at device address `base`.
 pub struct Rig {
     pub sim: NorSim<Vec<u8>>,
+    pub raw: mp_romfs_geometry_t,
     pub state: State,
     pub addr: u32,
     pub len: u32,
@@ -27,7 +29,7 @@ impl Rig {
         let size = profile.device_size() as usize;
         let mem = vec![profile.erased; size];
         let sim = NorSim::new(profile, base, mem, (addr, addr + len));
-        Rig { sim, state: State::new(), addr, len, polls: 0, syncs: 0 }
+        Rig { raw: sim.raw_geometry(), sim, state: State::new(), addr, len, polls: 0, syncs: 0 }
     }
 
     /// The whole device as the segment.
@@ -35,23 +37,23 @@ impl Rig {
         Rig::new(profile, 0, 0, profile.device_size())
     }
 
-    pub fn segment(&self) -> Segment<'static> {
-        Segment::new(self.addr, self.len, self.sim.geometry()).expect("valid segment")
+    pub fn segment(&self) -> Segment<'_> {
+        Segment::new(self.addr, self.len, Geometry::new(&self.raw, self.sim.profile().runs)).expect("valid segment")
     }
 
     /// `vfs.rom_ioctl(*args)`; op 4 takes `buf` as its last argument.
     pub fn ioctl(&mut self, args: &[isize], buf: &[u8]) -> isize {
-        let seg = self.segment();
-        let (addr, len) = (self.addr, self.len);
-        let mut flash = None;
-        let r = dispatch(args, buf, 1, |_id| {
-            Ok(Engine::new(seg, &mut self.state, flash.insert(SimSegment::new(&mut self.sim, addr, len))))
-        });
-        if let Some(f) = flash {
-            self.polls += f.polls;
-            self.syncs += f.syncs;
+        let seg = Segment::new(self.addr, self.len, Geometry::new(&self.raw, self.sim.profile().runs)).expect("valid segment");
+        match route(args, 1) {
+            (false, answer) => answer,
+            (true, _) => {
+                let mut flash = SimSegment::new(&mut self.sim, self.addr, self.len);
+                let r = run(&mut Engine::new(seg, &mut self.state, &mut flash), args, buf);
+                self.polls += flash.polls;
+                self.syncs += flash.syncs;
+                r
+            }
         }
-        r
     }
 
     pub fn prepare(&mut self, len: u32) -> isize {
@@ -76,7 +78,7 @@ impl Rig {
 
     /// The segment's bytes.
     pub fn mem(&self) -> &[u8] {
-        let start = (self.addr - self.sim.geometry().base) as usize;
+        let start = (self.addr - self.raw.base) as usize;
         &self.sim.bytes()[start..start + self.len as usize]
     }
 
