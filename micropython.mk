@@ -20,6 +20,7 @@
 #                      library is not installed, the rustc needs its source
 #                      (rust-src) and the core is built with -Zbuild-std.
 #   ROMFS_GLUE         The port glue C file(s); by default ports/<port>/romfs_port.c.
+#   ROMFS_CARGO_DIR    Cargo's target folder (default: in the build folder).
 
 ROMFS_DIR := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 ROMFS_SRC_DIR ?= $(USERMOD_DIR)
@@ -71,7 +72,7 @@ ROMFS_FEATURES_alif = block-erase no-erase rewrite-skip
 ROMFS_FEATURES_samd = $(if $(filter thumbv6m%,$(ROMFS_RUST_TARGET)),,rewrite-skip)
 ROMFS_FEATURES ?= $(if $(filter $(ROMFS_PORT),stm32 alif samd),$(ROMFS_FEATURES_$(ROMFS_PORT)),all-rules rewrite-skip)
 
-ROMFS_CARGO_DIR = $(BUILD)/romfs/cargo
+ROMFS_CARGO_DIR ?= $(BUILD)/romfs/cargo
 ROMFS_LIB = $(ROMFS_CARGO_DIR)/$(ROMFS_RUST_TARGET)/firmware/libmp_romfs.a
 ROMFS_OBJ := $(BUILD)/romfs/mp_romfs_rust.o
 

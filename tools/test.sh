@@ -4,10 +4,14 @@
 #   1. Rust host tests: geometry tables, engine plans, property tests, the
 #      C-ABI check, and the generated interface files against a fresh
 #      generation (cargo test --workspace).
-#   2. The unix and qemu test firmwares, built with this module.
-#   3. tests/firmware/*.py with MicroPython's run-tests.py, on both.
-#   4. mpremote 1.29.0 and 1.26.1 deploying to both segments of the qemu
-#      firmware (tests/mpremote/deploy_test.py).
+#   2. The unix test firmware and every qemu board: the test board
+#      (ports/qemu/ROMFS_AN385) and each port's emulation boards
+#      (ports/<port>/qemu/<BOARD>), built with this module.
+#   3. With MicroPython's run-tests.py: tests/firmware/*.py on every
+#      firmware, tests/testboard/*.py on the two test-board firmwares, and
+#      tests/ports/<port>/<BOARD>/*.py on that board.
+#   4. mpremote 1.29.0 and 1.26.1 deploying to every segment of every qemu
+#      board (tests/mpremote/deploy_test.py).
 #   5. Size report of the module for each Cortex-M target (figures only).
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -30,34 +34,48 @@ step() {
     fi
 }
 
-run_tests() {  # run-tests.py on a target; args: result-dir, target args...
-    local results=$1
+run_tests() {  # run-tests.py; args: result-dir, test files, -- target args...
+    local results=$1 files=()
     shift
-    (cd "$MICROPY_DIR/tests" && "$PYTHON" ./run-tests.py --result-dir "$results" "$@" "$ROOT"/tests/firmware/*.py)
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do files+=("$1"); shift; done
+    shift
+    (cd "$MICROPY_DIR/tests" && "$PYTHON" ./run-tests.py --result-dir "$results" "$@" "${files[@]}")
 }
 
 step "Rust host tests" cargo test --workspace --locked --quiet
 
-UNIX= QEMU=
+UNIX=
 step "build unix firmware" eval 'UNIX=$(tools/build-firmware.sh unix)'
-step "build qemu firmware" eval 'QEMU=$(tools/build-firmware.sh qemu)'
-
 unix_tests() {  # on fresh flash files, one test at a time (they share them)
     local files rc
     files=$(mktemp -d)
-    (export MICROPY_ROMFS_DIR=$files MICROPY_MICROPYTHON=$UNIX; run_tests "$CACHE/results/unix" -j 1)
+    (export MICROPY_ROMFS_DIR=$files MICROPY_MICROPYTHON=$UNIX
+     run_tests "$CACHE/results/unix" "$ROOT"/tests/firmware/*.py "$ROOT"/tests/testboard/*.py -- -j 1)
     rc=$?
     rm -rf "$files"
     return $rc
 }
-
 [ -n "$UNIX" ] && step "firmware tests on unix" unix_tests
-if [ -n "$QEMU" ]; then
-    step "firmware tests on qemu" run_tests "$CACHE/results/qemu" \
-        -t "execpty:qemu-system-arm -machine mps2-an385 -nographic -monitor null -semihosting -serial pty -kernel $QEMU"
-    step "mpremote deploys to the qemu firmware" "$PYTHON" tests/mpremote/deploy_test.py --kernel "$QEMU" \
+
+# The qemu test board, then every port's emulation boards.
+BOARDS=(qemu)
+for mk in ports/*/qemu/*/mpconfigboard.mk; do
+    [ -f "$mk" ] && BOARDS+=("qemu:$(dirname "$mk")")
+done
+for board in "${BOARDS[@]}"; do
+    elf=
+    step "build $board" eval 'elf=$(tools/build-firmware.sh "$board")'
+    [ -n "$elf" ] || continue
+    dir=${board#qemu:}
+    tests=("$ROOT"/tests/firmware/*.py)
+    [ "$board" = qemu ] && tests+=("$ROOT"/tests/testboard/*.py)
+    port_tests=$ROOT/tests/ports/$(basename "$(dirname "$(dirname "$dir")")")/$(basename "$dir")
+    [ "$board" != qemu ] && [ -d "$port_tests" ] && tests+=("$port_tests"/*.py)
+    step "firmware tests on $board" run_tests "$CACHE/results/${board//[:\/]/-}" "${tests[@]}" \
+        -- -t "execpty:qemu-system-arm -machine mps2-an385 -nographic -monitor null -semihosting -serial pty -kernel $elf"
+    step "mpremote deploys to $board" "$PYTHON" tests/mpremote/deploy_test.py --kernel "$elf" \
         --mpremote "1.29.0=$MPREMOTE_1_29" --mpremote "1.26.1=$MPREMOTE_1_26"
-fi
+done
 
 step "size report" tools/size-report.sh
 

@@ -6,13 +6,9 @@
  *              32K/64K blocks, byte programming).
  * Only the segment of each device may change (the simulator's fence).
  *
- * Also a `romfs_test` module for firmware tests: simulator counters, and a
- * power cut with reboot.
- *
  * SPDX-License-Identifier: MIT
  */
 #include "py/runtime.h"
-#include "py/objtuple.h"
 #include "py/mperrno.h"
 
 // The simulator part of the core's interface (built with its sim-ffi feature).
@@ -68,68 +64,12 @@ int mp_romfs_port_program(const mp_romfs_segment_t *seg, uint32_t addr, const ui
     return sim_result(mp_romfs_sim_program((uintptr_t)seg->port, addr, src, len));
 }
 
-static unsigned polls, syncs;
-
 void mp_romfs_port_poll(void) {
-    ++polls;
     mp_event_handle_nowait();
 }
 
 void mp_romfs_port_sync(const mp_romfs_segment_t *seg) {
     (void)seg;
-    ++syncs;
 }
-
-// romfs_test.stats(dev): (erases, programs, programmed_bytes, typ_ns,
-// max_ns, violations, polls, syncs) of simulated device `dev`.
-static mp_obj_t romfs_test_stats(mp_obj_t dev_in) {
-    mp_romfs_port_table();
-    struct mp_romfs_sim_stats s;
-    if (mp_romfs_sim_stats(mp_obj_get_int(dev_in), &s) != 0) {
-        mp_raise_ValueError(MP_ERROR_TEXT("no such device"));
-    }
-    mp_obj_t items[8] = {
-        mp_obj_new_int_from_ull(s.erases), mp_obj_new_int_from_ull(s.programs),
-        mp_obj_new_int_from_ull(s.programmed_bytes), mp_obj_new_int_from_ull(s.typ_ns),
-        mp_obj_new_int_from_ull(s.max_ns), mp_obj_new_int_from_ull(s.violations),
-        mp_obj_new_int_from_uint(polls), mp_obj_new_int_from_uint(syncs),
-    };
-    return mp_obj_new_tuple(8, items);
-}
-static MP_DEFINE_CONST_FUN_OBJ_1(romfs_test_stats_obj, romfs_test_stats);
-
-// romfs_test.cut(dev, ops, tear): cut the power at the operation after
-// `ops` more (tear 0: not done, 1/2: half done).
-static mp_obj_t romfs_test_cut(mp_obj_t dev, mp_obj_t ops, mp_obj_t tear) {
-    mp_romfs_port_table();
-    mp_romfs_sim_cut_after(mp_obj_get_int(dev), mp_obj_get_int(ops), mp_obj_get_int(tear));
-    return mp_const_none;
-}
-static MP_DEFINE_CONST_FUN_OBJ_3(romfs_test_cut_obj, romfs_test_cut);
-
-// romfs_test.reboot(): what a reset does to the core: its RAM state is
-// gone and the power is back; flash keeps its bytes.
-static mp_obj_t romfs_test_reboot(void) {
-    memset(states, 0, sizeof(states));
-    for (unsigned i = 0; i < 2; ++i) {
-        mp_romfs_sim_power_on(i);
-    }
-    return mp_const_none;
-}
-static MP_DEFINE_CONST_FUN_OBJ_0(romfs_test_reboot_obj, romfs_test_reboot);
-
-static const mp_rom_map_elem_t romfs_test_globals_table[] = {
-    { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR_romfs_test) },
-    { MP_ROM_QSTR(MP_QSTR_stats), MP_ROM_PTR(&romfs_test_stats_obj) },
-    { MP_ROM_QSTR(MP_QSTR_cut), MP_ROM_PTR(&romfs_test_cut_obj) },
-    { MP_ROM_QSTR(MP_QSTR_reboot), MP_ROM_PTR(&romfs_test_reboot_obj) },
-};
-static MP_DEFINE_CONST_DICT(romfs_test_globals, romfs_test_globals_table);
-
-const mp_obj_module_t romfs_test_module = {
-    .base = { &mp_type_module },
-    .globals = (mp_obj_dict_t *)&romfs_test_globals,
-};
-MP_REGISTER_MODULE(MP_QSTR_romfs_test, romfs_test_module);
 
 #endif // MICROPY_VFS_ROM_IOCTL

@@ -1,5 +1,5 @@
-"""The real client: mpremote from PyPI deploys folders to the qemu test
-firmware over its pty, on both segments, and the mounted files must equal
+"""The real client: mpremote from PyPI deploys folders to a qemu test
+firmware over its pty, on every segment, and the mounted files must equal
 the folder's files.
 
     python deploy_test.py --kernel firmware.elf --mpremote 1.29.0=/path/to/mpremote ...
@@ -51,6 +51,18 @@ import {module}
 print('IMPORT', {module}.MARK)
 sys.path.pop(0)
 vfs.umount('/t')
+"""
+
+
+VIOLATIONS = """
+import romfs_test
+n = 0
+for dev in range(4):
+    try:
+        n += romfs_test.stats(dev)[5]
+    except ValueError:
+        pass
+print(n)
 """
 
 
@@ -106,12 +118,17 @@ def main():
         failures += not ok
 
     with tempfile.TemporaryDirectory() as tmp, QemuBoard(args.kernel) as board:
+        first = args.mpremote[0].split("=", 1)[1]
+        _, out, _ = mpremote(first, board.pty, "exec", "import vfs; print(vfs.rom_ioctl(1))")
+        segments = int(out.split()[-1])
+        check(segments > 0, f"the board has {segments} segments")
         for spec in args.mpremote:
             version, exe = spec.split("=", 1)
-            for seg in (0, 1):
+            for seg in range(segments):
                 tag = f"{version}-seg{seg}"
                 folder = Path(tmp) / tag
-                module, files = make_folder(folder, tag, args.size)
+                size = min(args.size, int(mpremote(exe, board.pty, "exec", f"import vfs; print(len(vfs.rom_ioctl(2, {seg})))")[1].split()[-1]) // 2)
+                module, files = make_folder(folder, tag, size)
                 rc, out, secs = mpremote(exe, board.pty, "romfs", "--partition", str(seg), "deploy", str(folder))
                 check(rc == 0 and "ROMFS image deployed" in out, f"mpremote {version} deploys to segment {seg} ({secs:.1f} s)")
                 if rc != 0:
@@ -133,8 +150,8 @@ def main():
                 check(f"IMPORT {tag}" in out, f"a module imports from segment {seg}")
             rc, out, _ = mpremote(exe, board.pty, "soft-reset", "exec", "import os; print(sorted(os.listdir('/rom')))")
             check(f"app_{version.replace('.', '_')}_seg0.py" in out, f"after a soft reset /rom is segment 0 ({version})")
-        rc, out, _ = mpremote(exe, board.pty, "exec", "import romfs_test; print(romfs_test.stats(0)[5], romfs_test.stats(1)[5])")
-        check(out.split() == ["0", "0"], "no illegal flash operation on either segment")
+        rc, out, _ = mpremote(exe, board.pty, "exec", VIOLATIONS)
+        check(out.split() == ["0"], "no illegal flash operation on any simulated device")
     print(f"{failures} failed" if failures else "all passed")
     return 1 if failures else 0
 

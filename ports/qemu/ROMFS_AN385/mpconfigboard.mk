@@ -24,4 +24,4 @@ FROZEN_MANIFEST =
 ROMFS_TESTBOARD := $(abspath $(BOARD_DIR)/../../testboard)
 CFLAGS += -I$(ROMFS_TESTBOARD) -DROMFS_TESTBOARD_F767_BASE=0x21000000 -DROMFS_TESTBOARD_NOR_BASE=0x21200000
 ROMFS_FEATURES = all-rules rewrite-skip sim-ffi
-ROMFS_GLUE = $(ROMFS_TESTBOARD)/romfs_testboard.c $(abspath $(BOARD_DIR)/romfs_qemu.c)
+ROMFS_GLUE = $(ROMFS_TESTBOARD)/romfs_testboard.c $(ROMFS_TESTBOARD)/romfs_testmod.c $(abspath $(BOARD_DIR)/romfs_qemu.c)

@@ -5,5 +5,5 @@ MICROPY_PY_BTREE = 0
 MICROPY_PY_FFI = 0
 ROMFS_TESTBOARD := $(abspath $(VARIANT_DIR)/../../testboard)
 ROMFS_FEATURES = all-rules rewrite-skip sim-ffi host-file
-ROMFS_GLUE = $(ROMFS_TESTBOARD)/romfs_testboard.c
+ROMFS_GLUE = $(ROMFS_TESTBOARD)/romfs_testboard.c $(ROMFS_TESTBOARD)/romfs_testmod.c
 CFLAGS += -I$(ROMFS_TESTBOARD)
