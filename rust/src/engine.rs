@@ -20,7 +20,7 @@
 //!   zeros or erased bytes, never a magic.
 //! - **The new header is committed last.**  The first `hold_len()` bytes of
 //!   the segment (the new magic and length) are kept in RAM and programmed
-//!   by op 5.  If any prepare or write of the deploy failed or was refused,
+//!   by op 5: the length first, then the program unit holding the magic.  If any prepare or write of the deploy failed or was refused,
 //!   op 5 drops the header and returns `-EIO`.
 //! - **Writes are all or nothing for bad targets.**  A write whose bytes
 //!   outside the pending range cannot be programmed (not erased, and not
@@ -278,8 +278,12 @@ impl<'a, F: Flash> Engine<'a, F> {
         let result = if flags & POISONED != 0 {
             Err(Error::Incomplete)
         } else if flags & HELD != 0 {
+            // The length first, the unit holding the magic last: a commit
+            // cut short never shows the magic over an incomplete length.
             let hold = self.st.hold;
-            self.apply(0, &hold, 0, self.seg.hold_len(), true)
+            let magic_end = (3 + self.rules.unit - 1) & !(self.rules.unit - 1);
+            self.apply(0, &hold, magic_end, self.seg.hold_len(), true)
+                .and_then(|()| self.apply(0, &hold, 0, magic_end, true))
         } else {
             Ok(())
         };

@@ -68,7 +68,8 @@ fn prepare_is_deferred_and_write_erases_with_blocks() {
     assert_eq!(&rig.mem()[..3], &[0xff; 3]);
     let syncs = rig.syncs;
     assert_eq!(rig.complete(), 0);
-    assert_eq!(rig.take_log(), vec![program(0, 8)]);
+    // The held header: its length first, the magic last.
+    assert_eq!(rig.take_log(), vec![program(3, 5), program(0, 3)]);
     assert!(holds(rig.mem(), &img));
     assert_eq!(rig.syncs, syncs + 1, "op 5 calls the cache-maintenance hook");
 }
@@ -81,9 +82,9 @@ fn same_image_redeploy_erases_only_the_first_sector() {
     rig.take_log();
     rig.deploy_1_29(&img);
     let log = rig.take_log();
-    // Zero the header, erase sector 0, reprogram sector 0 (minus header),
-    // commit the header: nothing else.
-    assert_eq!(log, vec![program(0, 1), erase(0, 4 * K), program(8, 4088), program(0, 8)]);
+    // Zero the old magic, erase sector 0, reprogram sector 0 (minus the
+    // held header), commit the header (length, then magic): nothing else.
+    assert_eq!(log, vec![program(0, 1), erase(0, 4 * K), program(8, 4088), program(3, 5), program(0, 3)]);
     assert!(holds(rig.mem(), &img));
 }
 
