@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test, each step in turn, and exits 1 if any failed.
 #
-#   1. Rust host tests: geometry tables, engine plans, property tests, the
-#      C-ABI check, and the generated interface files against a fresh
-#      generation (cargo test --workspace).
+#   1. Rust host tests: geometry tables, engine plans, property tests
+#      against the oracle, power loss at every flash operation, and the
+#      generated interface files against a fresh generation (cargo test
+#      --workspace); then a time-boxed fuzz pass (fuzz/, FUZZ_SECONDS).
 #   2. The unix test firmware and every qemu board: the test board
 #      (ports/qemu/ROMFS_AN385) and each port's emulation boards
 #      (ports/<port>/qemu/<BOARD>), built with this module.
@@ -43,6 +44,13 @@ run_tests() {  # run-tests.py; args: result-dir, test files, -- target args...
 }
 
 step "Rust host tests" cargo test --workspace --locked --quiet
+
+# A time-boxed fuzz pass (README: how to run a long one).  No sanitizer: the
+# harness is safe Rust, and this keeps it at several hundred runs a second.
+fuzz() {
+    (cd fuzz && cargo +nightly fuzz run -s none ioctl -- -max_total_time="${FUZZ_SECONDS:-60}" -rss_limit_mb=4096 2>&1 | grep -E "^#[0-9]+ *DONE|panicked|ERROR|SUMMARY"; exit "${PIPESTATUS[0]}")
+}
+step "fuzz (${FUZZ_SECONDS:-60} s)" fuzz
 
 UNIX=
 step "build unix firmware" eval 'UNIX=$(tools/build-firmware.sh unix)'

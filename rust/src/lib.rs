@@ -21,6 +21,8 @@ pub mod error;
 pub mod ffi;
 pub mod geometry;
 pub mod ioctl;
+#[cfg(all(feature = "sim", feature = "std"))]
+pub mod oracle;
 pub mod plan;
 #[cfg(feature = "sim")]
 pub mod sim;
