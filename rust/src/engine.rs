@@ -189,7 +189,14 @@ impl<'a, F: Flash> Engine<'a, F> {
         if first.size == 0 || last.size == 0 {
             return Err(Error::BadGeometry);
         }
-        let (lo, hi) = (self.seg.clip(first.start), self.seg.clip(last.end()));
+        // Only whole sectors inside the segment are ever erased, so a sector
+        // straddling an edge of the segment is not prepared: writes into it
+        // must program over what is there.
+        let lo = self.seg.clip(if self.seg.contains(first) { first.start } else { first.end() });
+        let hi = self.seg.clip(if self.seg.contains(last) { last.end() } else { last.start });
+        if lo >= hi {
+            return Ok(());
+        }
         let (plo, phi) = (self.st.lo, self.st.hi);
         if plo < phi {
             if lo <= phi && hi >= plo {

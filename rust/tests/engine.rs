@@ -276,3 +276,28 @@ fn polls_between_flash_operations() {
     let ops = rig.sim.stats.erases + rig.sim.stats.programs;
     assert!(rig.polls >= ops, "{} polls for {ops} operations", rig.polls);
 }
+
+#[test]
+fn a_sector_straddling_the_segment_end_is_never_prepared() {
+    // F767 segment from sector 3 (32K) to 200K: its last sector (256K at
+    // 160K) ends past the segment, so it can never be erased.
+    let mut rig = Rig::new(&STM32F767, 0x0800_0000, 0x0801_8000, 200 * K);
+    rig.deploy_1_29(&image(20 * K as usize, 30));
+    // A write into that sector without a prepare: it is blank there, so it
+    // programs.
+    assert_eq!(rig.write(179_924 - 179_924 % 4, &[0x42]), 0);
+    // A prepare that reaches into it prepares only the whole sectors before.
+    assert_eq!(rig.prepare(164 * K), 4);
+    assert_eq!(rig.state.pending(), (0, 160 * K));
+    assert_eq!(rig.write(28 * K, &[0u8; 4097]), 0);
+    // The next deploy lands (a disjoint prepare used to try to settle the
+    // straddling sector, fail, and poison the deploy).
+    let img = image(12 * K as usize - 100, 31);
+    rig.deploy_1_29(&img);
+    assert!(holds(rig.mem(), &img));
+    // Writing old bytes over the straddling sector's programmed byte is
+    // refused: it cannot be erased.
+    assert_eq!(rig.prepare(200 * K), 4);
+    assert_eq!(rig.write(179_924 - 179_924 % 4, &[0xff, 0xff, 0xff, 0xff]), EIO);
+    assert_eq!(rig.sim.stats.violations, 0);
+}
