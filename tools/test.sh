@@ -12,7 +12,8 @@
 #      firmware, tests/testboard/*.py on the two test-board firmwares, and
 #      tests/ports/<port>/<BOARD>/*.py on that board.
 #   4. mpremote 1.29.0 and 1.26.1 deploying to every segment of every qemu
-#      board (tests/mpremote/deploy_test.py).
+#      board (tests/mpremote/deploy_test.py); the unix firmware killed at
+#      every flash operation of a deploy (tests/powercut/unix_powercut.py).
 #   5. Size report of the module for each Cortex-M target (figures only).
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -64,6 +65,7 @@ unix_tests() {  # on fresh flash files, one test at a time (they share them)
     return $rc
 }
 [ -n "$UNIX" ] && step "firmware tests on unix" unix_tests
+[ -n "$UNIX" ] && step "power cuts in the unix firmware" "$PYTHON" tests/powercut/unix_powercut.py "$UNIX"
 
 # The qemu test board, then every port's emulation boards.
 BOARDS=(qemu)
