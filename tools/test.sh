@@ -14,7 +14,9 @@
 #   4. mpremote 1.29.0 and 1.26.1 deploying to every segment of every qemu
 #      board (tests/mpremote/deploy_test.py); the unix firmware killed at
 #      every flash operation of a deploy (tests/powercut/unix_powercut.py).
-#   5. Size report of the module for each Cortex-M target (figures only).
+#   5. Memory checks of the C ABI edge: ASan and valgrind on the C harness,
+#      the unix firmware's C side with ASan+UBSan (tools/memcheck.sh).
+#   6. Size report of the module for each Cortex-M target (figures only).
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 "$ROOT/tools/setup.sh" || exit 1
@@ -87,6 +89,7 @@ for board in "${BOARDS[@]}"; do
         --mpremote "1.29.0=$MPREMOTE_1_29" --mpremote "1.26.1=$MPREMOTE_1_26"
 done
 
+step "memory checks of the C ABI edge" tools/memcheck.sh
 step "size report" tools/size-report.sh
 
 printf '\n'
