@@ -21,6 +21,8 @@
 #                      (rust-src) and the core is built with -Zbuild-std.
 #   ROMFS_GLUE         The port glue C file(s); by default ports/<port>/romfs_port.c.
 #   ROMFS_CARGO_DIR    Cargo's target folder (default: in the build folder).
+#   ROMFS_SHIM         The C shim (default c_glue/modromfs.c; the benchmark
+#                      swaps in a model of upstream's algorithm).
 
 ROMFS_DIR := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 ROMFS_SRC_DIR ?= $(USERMOD_DIR)
@@ -31,9 +33,10 @@ ROMFS_RUSTC ?= rustc
 ROMFS_GLUE ?= $(wildcard $(ROMFS_SRC_DIR)/ports/$(ROMFS_PORT)/romfs_port.c)
 
 # --- C side ---------------------------------------------------------------
-ROMFS_SHIM := $(ROMFS_SRC_DIR)/c_glue/modromfs.c
+ROMFS_SHIM ?= $(ROMFS_SRC_DIR)/c_glue/modromfs.c
 SRC_USERMOD_C += $(ROMFS_SHIM)
 SRC_USERMOD_C += $(ROMFS_GLUE)
+SRC_USERMOD_LIB_C += $(ROMFS_SRC_DIR)/c_glue/aeabi_mem.c
 CFLAGS_USERMOD += -I$(ROMFS_DIR)/c_glue
 
 # The object that defines the port's own mp_vfs_rom_ioctl, by port.

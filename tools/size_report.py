@@ -71,16 +71,22 @@ def rust_object(cache, target, features):
 
 
 def shim_object(cache, mp, cpu):
-    obj = cache / "size" / ("shim" + cpu[0].replace("-mcpu=", "-") + ".o")
+    """The module's C files (shim and EABI helpers) for `cpu`, as one object."""
+    objs = []
     build = cache / "build" / "qemu"
-    subprocess.run(
-        ["arm-none-eabi-gcc", "-Os", "-mthumb", *cpu, "-ffunction-sections", "-fdata-sections", "-std=gnu99",
-         f"-I{mp}", f"-I{mp}/ports/qemu", f"-I{build}", f"-I{ROOT}/c_glue", f"-I{ROOT}/ports/qemu/ROMFS_AN385",
-         "-DMP_CONFIGFILE=\"romfs_qemu_config.h\"", "-DQEMU_SOC_MPS2", "-DNDEBUG",
-         "-c", str(ROOT / "c_glue" / "modromfs.c"), "-o", str(obj)],
-        check=True,
-    )
-    return obj
+    for name in ("modromfs", "aeabi_mem"):
+        obj = cache / "size" / (name + cpu[0].replace("-mcpu=", "-") + ".o")
+        subprocess.run(
+            ["arm-none-eabi-gcc", "-Os", "-mthumb", *cpu, "-ffunction-sections", "-fdata-sections", "-std=gnu99",
+             f"-I{mp}", f"-I{mp}/ports/qemu", f"-I{build}", f"-I{ROOT}/c_glue", f"-I{ROOT}/ports/qemu/ROMFS_AN385",
+             "-DMP_CONFIGFILE=\"romfs_qemu_config.h\"", "-DQEMU_SOC_MPS2", "-DNDEBUG",
+             "-c", str(ROOT / "c_glue" / (name + ".c")), "-o", str(obj)],
+            check=True,
+        )
+        objs.append(obj)
+    shim = cache / "size" / ("shim" + cpu[0].replace("-mcpu=", "-") + ".o")
+    subprocess.run(["arm-none-eabi-ld", "-r", "--no-warn-execstack", "-o", str(shim), *map(str, objs)], check=True)
+    return shim
 
 
 def main():
