@@ -37,3 +37,5 @@ echo; echo "=== 3. Wall time on the emulated device (machine-dependent)"
 
 echo; echo "=== 4. Code size"
 tools/size-report.sh
+echo
+tools/firmware_size.sh
