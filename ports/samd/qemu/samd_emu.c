@@ -385,13 +385,13 @@ static MP_DEFINE_CONST_FUN_OBJ_0(samd_emu_log_obj, samd_emu_log);
 
 #if defined(MCU_SAMD51)
 // cmcc(on): turn the emulated CMCC on or off (as samd_qspiflash.c does).
-static mp_obj_t samd_emu_cmcc(mp_obj_t on_in) {
+static mp_obj_t samd_emu_set_cmcc(mp_obj_t on_in) {
     emu_cmcc_check();
     samd_emu_cmcc.CTRL.reg = mp_obj_is_true(on_in) ? CMCC_CTRL_CEN : 0;
     emu_cmcc_dirty = false;
     return mp_const_none;
 }
-static MP_DEFINE_CONST_FUN_OBJ_1(samd_emu_cmcc_obj, samd_emu_cmcc);
+static MP_DEFINE_CONST_FUN_OBJ_1(samd_emu_cmcc_obj, samd_emu_set_cmcc);
 #endif
 
 static const mp_rom_map_elem_t samd_emu_globals_table[] = {
