@@ -29,7 +29,7 @@
  * holding a pattern that stands for the firmware and the user filesystem.
  *
  * The `samd_emu` module lets tests see and steer it: layout(), peek(),
- * lock(), stats(), log() and, on the SAMD51, cmcc().
+ * lock(), stats(), log(), reset() and, on the SAMD51, cmcc().
  *
  * SPDX-License-Identifier: MIT
  */
@@ -100,7 +100,7 @@ static bool emu_ready;
 static uint32_t emu_locked; // region lock bits
 
 // The calls since log() last ran: (kind, addr, n).
-#define EMU_LOG_LEN (64)
+#define EMU_LOG_LEN (256)
 static struct {
     char kind;
     uint32_t addr;
@@ -150,15 +150,23 @@ static void emu_cmcc_check(void) {
         }
     }
     samd_emu_cmcc.MAINT0.reg = 0;
+    emu_cmcc_dirty = false;
+}
+
+// A flash operation starts: check the previous one, note this one.
+static void emu_cmcc_op(void) {
+    emu_cmcc_check();
     emu_cmcc_dirty = samd_emu_cmcc.SR.reg & CMCC_SR_CSTS;
 }
 #else
 static void emu_cmcc_check(void) {
 }
+static void emu_cmcc_op(void) {
+}
 #endif
 
 static int32_t emu_enter(struct flash_descriptor *flash) {
-    emu_cmcc_check();
+    emu_cmcc_op();
     if (!emu_ready || flash == NULL || flash->dev.hw != NVMCTRL) {
         // Real ASF4 would use a NULL register base.
         emu.misuse++;
@@ -383,12 +391,29 @@ static mp_obj_t samd_emu_log(void) {
 }
 static MP_DEFINE_CONST_FUN_OBJ_0(samd_emu_log_obj, samd_emu_log);
 
+// reset(): a fresh chip, as at power-on of a new QEMU run: the partition
+// erased, the pattern elsewhere, no locks, CMCC off, counters and the
+// simulator's counters at zero.  (The core's RAM state is romfs_test.reboot's.)
+static mp_obj_t samd_emu_reset(void) {
+    memset(&emu, 0, sizeof(emu));
+    emu_locked = 0;
+    emu_log_count = 0;
+    #if defined(MCU_SAMD51)
+    samd_emu_cmcc.CTRL.reg = 0;
+    samd_emu_cmcc.MAINT0.reg = 0;
+    emu_cmcc_dirty = false;
+    #endif
+    emu_ready = false;
+    samd_emu_init();
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_0(samd_emu_reset_obj, samd_emu_reset);
+
 #if defined(MCU_SAMD51)
 // cmcc(on): turn the emulated CMCC on or off (as samd_qspiflash.c does).
 static mp_obj_t samd_emu_set_cmcc(mp_obj_t on_in) {
     emu_cmcc_check();
     samd_emu_cmcc.CTRL.reg = mp_obj_is_true(on_in) ? CMCC_CTRL_CEN : 0;
-    emu_cmcc_dirty = false;
     return mp_const_none;
 }
 static MP_DEFINE_CONST_FUN_OBJ_1(samd_emu_cmcc_obj, samd_emu_set_cmcc);
@@ -401,6 +426,7 @@ static const mp_rom_map_elem_t samd_emu_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR_lock), MP_ROM_PTR(&samd_emu_lock_obj) },
     { MP_ROM_QSTR(MP_QSTR_stats), MP_ROM_PTR(&samd_emu_stats_obj) },
     { MP_ROM_QSTR(MP_QSTR_log), MP_ROM_PTR(&samd_emu_log_obj) },
+    { MP_ROM_QSTR(MP_QSTR_reset), MP_ROM_PTR(&samd_emu_reset_obj) },
     #if defined(MCU_SAMD51)
     { MP_ROM_QSTR(MP_QSTR_cmcc), MP_ROM_PTR(&samd_emu_cmcc_obj) },
     #endif
