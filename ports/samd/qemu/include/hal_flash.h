@@ -15,7 +15,7 @@
 
 #include <stdint.h>
 
-#include "sam.h"
+#include <sam.h>
 
 // ASF4 return codes (err_codes.h) that these functions return.
 #define ERR_NONE (0)
