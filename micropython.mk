@@ -72,7 +72,7 @@ ROMFS_RUST_TARGET ?= $(strip \
 # Flash rules by port: each costs code (see rust/Cargo.toml).
 ROMFS_FEATURES_stm32 = block-erase write-once rewrite-skip
 ROMFS_FEATURES_alif = block-erase no-erase rewrite-skip
-ROMFS_FEATURES_samd = $(if $(filter thumbv6m%,$(ROMFS_RUST_TARGET)),,rewrite-skip)
+ROMFS_FEATURES_samd = $(if $(filter thumbv6m%,$(ROMFS_RUST_TARGET)),,write-once rewrite-skip)
 ROMFS_FEATURES ?= $(if $(filter $(ROMFS_PORT),stm32 alif samd),$(ROMFS_FEATURES_$(ROMFS_PORT)),all-rules rewrite-skip)
 
 ROMFS_CARGO_DIR ?= $(BUILD)/romfs/cargo

@@ -53,9 +53,10 @@
 typedef char romfs_erase_unit_is_whole_pages[ROMFS_ERASE_PAGES * NVMCTRL_PAGE_SIZE == (1u << ROMFS_ERASE_LOG2) ? 1 : -1];
 
 // On the SAMD51 the ECC makes a programmed quad-word unfit for a second
-// program; a board can declare that to the core (it then needs the core's
-// write-once feature: ROMFS_FEATURES += write-once).  See README.md.
-#if defined(MCU_SAMD51) && defined(MP_ROMFS_SAMD51_WRITE_ONCE) && MP_ROMFS_SAMD51_WRITE_ONCE
+// program, so the unit is declared write-once to the core (micropython.mk
+// builds the core with its write-once feature there).  A board may turn it
+// off with -DMP_ROMFS_SAMD51_WRITE_ONCE=0.  See README.md.
+#if defined(MCU_SAMD51) && (!defined(MP_ROMFS_SAMD51_WRITE_ONCE) || MP_ROMFS_SAMD51_WRITE_ONCE)
 #define ROMFS_FLAGS (MP_ROMFS_WRITE_ONCE)
 #else
 #define ROMFS_FLAGS (0)

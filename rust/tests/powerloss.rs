@@ -11,14 +11,20 @@
 //! `vfs.VfsRom` decides to mount: magic, length, end inside the segment.
 //!
 //! Allowed outcomes: the old image, no mountable image, or the new image.
-//! A mountable image equal to neither is a violation; there must be none.
+//! A mountable image equal to neither is a violation; there must be none,
+//! with one exception that no order of operations can avoid: on write-once
+//! flash (ECC words: STM32H7, SAMD51) the old header cannot be zeroed, only
+//! erased with its sector, so a torn erase of that sector may leave the old
+//! header over bytes that are partly erased.  That outcome is counted apart
+//! ("torn header") and allowed only there: a tear of the erase that covers
+//! the segment's first byte, on a write-once geometry, with the old header.
 //! Prints the counts per geometry (run with `--nocapture` to see them).
 
 mod common;
 
 use common::*;
 use mp_romfs::sim::profiles::*;
-use mp_romfs::sim::{Profile, Tear};
+use mp_romfs::sim::{Op, Profile, Tear};
 
 const K: u32 = 1024;
 
@@ -28,6 +34,7 @@ struct Outcomes {
     old: u32,
     none: u32,
     new: u32,
+    torn_header: u32,
     violations: u32,
 }
 
@@ -59,6 +66,11 @@ fn mountable(mem: &[u8], base: u32) -> Option<&[u8]> {
     Some(mem.get(..(end.wrapping_sub(base)) as usize).unwrap_or(mem))
 }
 
+/// Whether `op` erases the byte at `addr`.
+fn erases_header(op: &Op, addr: u32) -> bool {
+    matches!(*op, Op::Erase { addr: at, size } if at <= addr && addr - at < size)
+}
+
 fn deploy(rig: &mut Rig, image: &[u8], new_mpremote: bool) {
     if new_mpremote {
         rig.deploy_1_29(image)
@@ -75,13 +87,14 @@ fn cut_everywhere(make: impl Fn() -> Rig, old: &[u8], new: &[u8]) -> Outcomes {
         let mut base = make();
         base.deploy_1_29(old);
         assert!(holds(base.mem(), old));
-        let ops = {
+        let (ops, log, write_once) = {
             let mut dry = make();
             dry.deploy_1_29(old);
             let before = dry.sim.log.len();
             deploy(&mut dry, new, new_mpremote);
             assert!(holds(dry.mem(), new), "an uncut deploy lands");
-            (dry.sim.log.len() - before) as u64
+            let write_once = dry.sim.profile().flags & mp_romfs::bindings::MP_ROMFS_WRITE_ONCE as u8 != 0;
+            ((dry.sim.log.len() - before) as u64, dry.sim.log.split_off(before), write_once)
         };
         // A cut at every operation, and one after the last.
         for cut in 0..=ops {
@@ -102,6 +115,9 @@ fn cut_everywhere(make: impl Fn() -> Rig, old: &[u8], new: &[u8]) -> Outcomes {
                     None => out.none += 1,
                     Some(img) if img == old => out.old += 1,
                     Some(img) if img == new => out.new += 1,
+                    Some(img) if write_once && tear != Tear::None && erases_header(&log[cut as usize], rig.addr) && img[..4] == old[..4] => {
+                        out.torn_header += 1
+                    }
                     Some(_) => {
                         out.violations += 1;
                         eprintln!("violation: cut at {cut}/{ops} ({tear:?}), mpremote {}", if new_mpremote { "1.29" } else { "1.26" });
@@ -119,8 +135,8 @@ fn check(name: &str, profile: &'static Profile, base: u32, addr: u32, len: u32, 
     let new = image(new_len, 2);
     let out = cut_everywhere(|| Rig::new(profile, base, addr, len), &old, &new);
     println!(
-        "{name:28} cuts {:5}  old {:5}  none {:5}  new {:4}  violations {}",
-        out.cuts, out.old, out.none, out.new, out.violations
+        "{name:28} cuts {:5}  old {:5}  none {:5}  new {:4}  torn header {}  violations {}",
+        out.cuts, out.old, out.none, out.new, out.torn_header, out.violations
     );
     assert_eq!(out.violations, 0, "{name}: a mountable image that is neither the old nor the new one");
     assert!(out.old > 0 && out.none > 0 && out.new > 0, "{name}: every outcome is reached: {out:?}");
@@ -138,7 +154,7 @@ fn stm32f767_from_small_sectors() {
 
 #[test]
 fn stm32h743_write_once_words() {
-    check("STM32H743 (write-once)", &STM32H743, 0x0800_0000, 0x0810_0000, 256 * K, 20_000, 9_000);
+    check("STM32H743 (write-once)", &STM32H743, 0x0800_0000, 0x0810_0000, 256 * K, 80_000, 9_000);
 }
 
 #[test]
