@@ -181,7 +181,7 @@ impl<'a, F: Flash> Engine<'a, F> {
             self.st.flags = 0;
             self.kill_header()?;
         }
-        if len == 0 || self.rules.no_erase {
+        if len == 0 || self.rules.erase_free() {
             return Ok(());
         }
         let first = self.seg.unit_at(at);
@@ -317,7 +317,7 @@ impl<'a, F: Flash> Engine<'a, F> {
         if !has_magic(self.flash.mem()) {
             return Ok(());
         }
-        if !self.rules.write_once {
+        if !self.rules.writes_once() {
             return self.program_raw(0, ZEROS.get(..self.rules.unit as usize).unwrap_or_default());
         }
         let first = self.seg.unit_at(0);

@@ -64,14 +64,27 @@ impl Rules {
         }
     }
 
+    /// Whether units are programmed once per erase.  Always false when the
+    /// `write-once` feature is off: the field is runtime data, this makes
+    /// the compiler drop the rule's code from builds without it.
+    pub fn writes_once(&self) -> bool {
+        cfg!(feature = "write-once") && self.write_once
+    }
+
+    /// Whether any value overwrites any value.  Always false when the
+    /// `no-erase` feature is off (see [`Rules::writes_once`]).
+    pub fn erase_free(&self) -> bool {
+        cfg!(feature = "no-erase") && self.no_erase
+    }
+
     /// Whether the unit `cur` can become `new` by programming alone: only
     /// bits that are still erased change, and write-once units must be fully
     /// erased (or already equal).
     pub fn unit_fits(&self, cur: &[u8], new: &[u8]) -> bool {
-        if self.no_erase || cur == new {
+        if self.erase_free() || cur == new {
             return true;
         }
-        if self.write_once {
+        if self.writes_once() {
             return is_blank(cur, self.erased);
         }
         cur.iter().zip(new).all(|(&c, &n)| (c ^ self.erased) & (c ^ n) == 0)
@@ -97,7 +110,7 @@ impl Rules {
                     start = at;
                 }
                 end = at + unit;
-            } else if end != 0 && self.write_once && !is_blank(c, self.erased) {
+            } else if end != 0 && self.writes_once() && !is_blank(c, self.erased) {
                 break;
             }
             at += unit;
