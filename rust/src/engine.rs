@@ -35,7 +35,7 @@
 
 use crate::error::{Error, Result};
 use crate::geometry::Segment;
-use crate::plan::{has_magic, plan_unit, Rules, UnitPlan, UNFIT};
+use crate::plan::{has_magic, is_blank, Rules, Unit};
 
 /// What the core needs from one segment's flash: a read view and one
 /// operation per call.
@@ -157,15 +157,24 @@ impl<'a, F: Flash> Engine<'a, F> {
         self.st.flags |= POISONED;
     }
 
+    /// The program unit: the minimum write size that op 3 returns.
+    pub fn program_unit(&self) -> u32 {
+        self.rules.unit
+    }
+
     /// Op 3: prepare `len` bytes at `off` (`None`: the 3-arg form, from 0)
     /// for writing (op 3 then returns [`Engine::program_unit`]).  A prepare
-    /// starting at offset 0 begins a new deploy.
+    /// starting at offset 0 begins a new deploy: it makes the old image
+    /// unmountable by zeroing its magic, or on write-once flash (where a
+    /// programmed unit cannot be programmed again) by erasing the first
+    /// sector, which must lie in the segment.
     ///
     /// # Errors
     /// [`Error::OutOfBounds`] past the end, [`Error::NotAligned`] for a
     /// 4-arg prepare not aligned to [`Engine::min_prepare`]; both change
-    /// nothing.  [`Error::NotErased`]/[`Error::Io`] if settling an earlier
-    /// disjoint pending range fails.
+    /// nothing.  Flash errors of killing the old header, and
+    /// [`Error::NotErased`]/[`Error::Io`] if settling an earlier disjoint
+    /// pending range fails.
     pub fn prepare(&mut self, off: Option<u32>, len: u32) -> Result<()> {
         let at = off.unwrap_or(0);
         if len > self.seg.len || at > self.seg.len - len {
@@ -179,33 +188,36 @@ impl<'a, F: Flash> Engine<'a, F> {
         }
         if at == 0 {
             self.st.flags = 0;
-            self.kill_header()?;
+            if has_magic(self.flash.mem()) {
+                if self.rules.writes_once() {
+                    let first = self.seg.unit_at(0);
+                    if !self.seg.contains(first) {
+                        return Err(Error::NotErased);
+                    }
+                    self.erase(0, first.size)?;
+                } else {
+                    self.program_raw(0, ZEROS.split_at(self.rules.unit.min(HOLD_MAX as u32) as usize).0)?;
+                }
+            }
         }
         if len == 0 || self.rules.erase_free() {
             return Ok(());
         }
-        let first = self.seg.unit_at(at);
-        let last = self.seg.unit_at(at + len - 1);
-        if first.size == 0 || last.size == 0 {
-            return Err(Error::BadGeometry);
-        }
-        let (lo, hi) = (self.seg.clip(first.start), self.seg.clip(last.end()));
+        // Both ends lie in the segment, so in sectors (`Segment::new`).
+        let lo = self.seg.clip(self.seg.unit_at(at).start);
+        let hi = self.seg.clip(self.seg.unit_at(at + len - 1).end());
         let (plo, phi) = (self.st.lo, self.st.hi);
-        if plo < phi {
-            if lo <= phi && hi >= plo {
-                (self.st.lo, self.st.hi) = (plo.min(lo), phi.max(hi));
-                return Ok(());
-            }
+        let (lo, hi) = if plo >= phi {
+            (lo, hi)
+        } else if lo <= phi && hi >= plo {
+            (plo.min(lo), phi.max(hi))
+        } else {
             // Disjoint from the pending range: settle that one first.
             self.settle(phi, 0, &[])?;
-        }
+            (lo, hi)
+        };
         (self.st.lo, self.st.hi) = (lo, hi);
         Ok(())
-    }
-
-    /// The program unit: the minimum write size that op 3 returns.
-    pub fn program_unit(&self) -> u32 {
-        self.rules.unit
     }
 
     /// Op 4: program `data` at `off`.  A last partial program unit is padded
@@ -215,27 +227,24 @@ impl<'a, F: Flash> Engine<'a, F> {
     /// [`Error::OutOfBounds`]/[`Error::NotAligned`] change nothing, nor does
     /// [`Error::NotErased`] for bytes that were neither prepared nor
     /// programmable.  [`Error::Verify`]/[`Error::Io`] on flash failure.
-    #[inline(never)]
     pub fn write(&mut self, off: u32, data: &[u8]) -> Result<()> {
-        let unit = self.rules.unit as usize;
+        let unit = self.rules.unit;
         let n = data.len();
         if off > self.seg.len || n > (self.seg.len - off) as usize {
             return Err(Error::OutOfBounds);
         }
-        if off as usize & (unit - 1) != 0 {
+        if off & (unit - 1) != 0 {
             return Err(Error::NotAligned);
         }
-        let whole = n & !(unit - 1);
-        let (body, rest) = data.split_at(whole);
+        let whole = n & !(unit as usize - 1);
+        let (body, rest) = data.split_at(whole.min(n));
         self.write_units(off, body)?;
         if rest.is_empty() {
             return Ok(());
         }
-        let mut tail = [self.rules.erased; HOLD_MAX];
-        for (t, &b) in tail.iter_mut().zip(rest) {
-            *t = b;
-        }
-        self.write_units(off + whole as u32, tail.get(..unit).unwrap_or_default())
+        let e = self.rules.erased;
+        let tail: [u8; HOLD_MAX] = core::array::from_fn(|i| rest.get(i).copied().unwrap_or(e));
+        self.write_units(off + whole as u32, tail.split_at(unit.min(HOLD_MAX as u32) as usize).0)
     }
 
     /// Writes whole program units: settles the pending sectors they reach,
@@ -271,7 +280,6 @@ impl<'a, F: Flash> Engine<'a, F> {
     /// # Errors
     /// [`Error::Incomplete`] if a prepare or write of this deploy failed
     /// (the new image is left unmountable); flash errors of the commit.
-    #[inline(never)]
     pub fn complete(&mut self) -> Result<()> {
         let flags = self.st.flags;
         self.st.flags = 0;
@@ -288,66 +296,98 @@ impl<'a, F: Flash> Engine<'a, F> {
     }
 
     /// Settles pending sectors, in order, until the pending range starts at
-    /// or after segment offset `until`, using the write `(off, new)`.
+    /// or after segment offset `until`, using the write of whole units
+    /// `new` at segment offset `off` (empty if none).
+    ///
+    /// The first pending sector is kept if it is blank, or if the write
+    /// covers it and its new bytes program over the current ones
+    /// (`rewrite-skip`).  Else it is erased (refused if it extends past the
+    /// segment): alone when the write brings the same bytes past the header
+    /// (a re-deploy of the same image, whose header was zeroed when the
+    /// deploy began), else with the largest block erase in the pending
+    /// range.
     fn settle(&mut self, until: u32, off: u32, new: &[u8]) -> Result<()> {
         while self.st.lo < self.st.hi && self.st.lo < until {
-            let sector = self.seg.unit_at(self.st.lo);
-            self.st.lo = match plan_unit(&self.seg, self.flash.mem(), sector, self.st.hi, off, new) {
-                UnitPlan::Keep => self.seg.clip(sector.end()),
-                UnitPlan::Erase { off, size } => {
-                    self.erase(off, size)?;
-                    off + size
+            let s = self.seg.unit_at(self.st.lo);
+            if s.size == 0 {
+                return Err(Error::NotErased);
+            }
+            let (a, b) = (self.seg.clip(s.start), self.seg.clip(s.end()));
+            let old = self.flash.mem().get(a as usize..b as usize).unwrap_or_default();
+            // The write's bytes for the whole sector, if it covers it.
+            let fresh = if off <= a { new.get((a - off) as usize..(b - off) as usize) } else { None };
+            let skip = if a == 0 { self.seg.hold_len() as usize } else { 0 };
+            let same = fresh.and_then(|f| f.get(skip..)) == old.get(skip..);
+            let keep = is_blank(old, self.rules.erased)
+                || (cfg!(feature = "rewrite-skip") && fresh.is_some() && self.apply(off, new, a, b, false).is_ok());
+            let mut next = b;
+            if !keep {
+                if !self.seg.contains(s) {
+                    return Err(Error::NotErased);
                 }
-                UnitPlan::Refuse => return Err(Error::NotErased),
-            };
+                let size = if same { s.size } else { self.seg.erase_size(s, self.st.hi) };
+                self.erase(a, size)?;
+                next = a + size;
+            }
+            self.st.lo = next;
         }
         Ok(())
-    }
-
-    fn erase(&mut self, off: u32, size: u32) -> Result<()> {
-        self.flash.erase(off, size)?;
-        self.flash.poll();
-        Ok(())
-    }
-
-    /// Makes the old image unmountable: zeroes its magic, or on write-once
-    /// flash (where a programmed unit cannot be programmed again) erases
-    /// the first sector, which must lie in the segment.
-    fn kill_header(&mut self) -> Result<()> {
-        if !has_magic(self.flash.mem()) {
-            return Ok(());
-        }
-        if !self.rules.writes_once() {
-            return self.program_raw(0, ZEROS.get(..self.rules.unit as usize).unwrap_or_default());
-        }
-        let first = self.seg.unit_at(0);
-        if !self.seg.contains(first) {
-            return Err(Error::NotErased);
-        }
-        self.erase(0, first.size)
     }
 
     /// Walks the units of `new` (whole units at segment offset `off`) in
     /// `from..to`: every unit that differs from flash must be programmable
     /// over it; with `program`, the runs of differing units are programmed,
     /// else only checked.
+    ///
+    /// A run goes from the first differing unit to the last one: unchanged
+    /// units inside it are programmed again, which changes nothing, so that
+    /// a chunk becomes one program operation.  On write-once flash a run
+    /// ends before an unchanged programmed unit instead (it must not be
+    /// programmed twice).  Nothing of a run is programmed before all of its
+    /// units are checked.
     fn apply(&mut self, off: u32, new: &[u8], from: u32, to: u32, program: bool) -> Result<()> {
-        let new = new.get(..(to - off) as usize).unwrap_or_default();
-        let mut at = (from - off) as usize;
+        let unit = self.rules.unit;
+        let (mut at, mut start, mut end) = (from, 0, 0);
         loop {
-            let cur = self.flash.mem().get(off as usize..).unwrap_or_default();
-            let (start, end) = self.rules.next_run(cur, new, at);
-            if start == UNFIT {
+            let class = if at + unit <= to { self.classify(off, new, at) } else { Unit::Outside };
+            if class == Unit::Unfit {
                 return Err(Error::NotErased);
             }
-            if end == 0 {
+            if class == Unit::Differs {
+                if end == 0 {
+                    start = at;
+                }
+                end = at + unit;
+            } else if end != 0 && (class == Unit::Outside || (class == Unit::Programmed && self.rules.writes_once())) {
+                if program {
+                    let src = new.get((start - off) as usize..(end - off) as usize).unwrap_or_default();
+                    self.program_raw(start, src)?;
+                }
+                end = 0;
+            }
+            if class == Unit::Outside {
                 return Ok(());
             }
-            if program {
-                self.program_raw(off + start as u32, new.get(start..end).unwrap_or_default())?;
-            }
-            at = end;
+            at += unit;
         }
+    }
+
+    /// How the unit of `new` (whole units at segment offset `off`) at
+    /// segment offset `at` compares with flash.
+    fn classify(&self, off: u32, new: &[u8], at: u32) -> Unit {
+        let unit = self.rules.unit as usize;
+        let rel = (at - off) as usize;
+        let (Some(cur), Some(new)) = (self.flash.mem().get(at as usize..at as usize + unit), new.get(rel..rel + unit))
+        else {
+            return Unit::Outside;
+        };
+        self.rules.compare(cur, new)
+    }
+
+    fn erase(&mut self, off: u32, size: u32) -> Result<()> {
+        self.flash.erase(off, size)?;
+        self.flash.poll();
+        Ok(())
     }
 
     /// Programs `src` at `off`, reads it back, and lets the port poll.
