@@ -242,8 +242,10 @@ impl<'a, F: Flash> Engine<'a, F> {
         if rest.is_empty() {
             return Ok(());
         }
-        let e = self.rules.erased;
-        let tail: [u8; HOLD_MAX] = core::array::from_fn(|i| rest.get(i).copied().unwrap_or(e));
+        let mut tail = [self.rules.erased; HOLD_MAX];
+        for (t, &b) in tail.iter_mut().zip(rest) {
+            *t = b;
+        }
         self.write_units(off + whole as u32, tail.split_at(unit.min(HOLD_MAX as u32) as usize).0)
     }
 
@@ -317,7 +319,11 @@ impl<'a, F: Flash> Engine<'a, F> {
             // The write's bytes for the whole sector, if it covers it.
             let fresh = if off <= a { new.get((a - off) as usize..(b - off) as usize) } else { None };
             let skip = if a == 0 { self.seg.hold_len() as usize } else { 0 };
-            let same = fresh.and_then(|f| f.get(skip..)) == old.get(skip..);
+            // Whether the write brings the same bytes past the header.
+            let same = match old.get(skip..) {
+                Some(past) => fresh.is_some_and(|f| f.ends_with(past)),
+                None => true,
+            };
             let keep = is_blank(old, self.rules.erased)
                 || (cfg!(feature = "rewrite-skip") && fresh.is_some() && self.apply(off, new, a, b, false).is_ok());
             let mut next = b;
@@ -393,7 +399,7 @@ impl<'a, F: Flash> Engine<'a, F> {
     /// Programs `src` at `off`, reads it back, and lets the port poll.
     fn program_raw(&mut self, off: u32, src: &[u8]) -> Result<()> {
         self.flash.program(off, src)?;
-        let same = self.flash.mem().get(off as usize..off as usize + src.len()) == Some(src);
+        let same = self.flash.mem().get(off as usize..).is_some_and(|m| m.starts_with(src));
         self.flash.poll();
         if same { Ok(()) } else { Err(Error::Verify) }
     }

@@ -10,7 +10,7 @@ pub const MAGIC: [u8; 3] = [0xd2, 0xcd, 0x31];
 
 /// Whether `mem` starts with the ROMFS magic (a mountable-looking image).
 pub fn has_magic(mem: &[u8]) -> bool {
-    mem.get(..3) == Some(&MAGIC[..])
+    mem.starts_with(&MAGIC)
 }
 
 /// Total length of the image whose first bytes are `head`: the magic, the
