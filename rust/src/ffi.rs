@@ -47,11 +47,13 @@ pub unsafe extern "C" fn mp_romfs_ioctl(
         return Error::BadGeometry.errno() as isize;
     }
     // A load and a store, not a swap: thumbv6m has no atomic read-modify-
-    // write, and the only other caller is this same thread, nested.
-    if BUSY.load(Ordering::Acquire) {
+    // write, and the only other caller is this same thread, nested (through
+    // the poll hook), for which program order is all the ordering needed:
+    // no barriers.
+    if BUSY.load(Ordering::Relaxed) {
         return Error::Busy.errno() as isize;
     }
-    BUSY.store(true, Ordering::Release);
+    BUSY.store(true, Ordering::Relaxed);
     // SAFETY: non-null, and valid per this function's contract.
     let table = unsafe { &*table };
     // SAFETY: `args` points to `n_args` integers (contract).
@@ -66,7 +68,7 @@ pub unsafe extern "C" fn mp_romfs_ioctl(
         (true, id) => with_engine(table, id as u32, |engine| run(engine, args, buf)),
         (false, answer) => answer,
     };
-    BUSY.store(false, Ordering::Release);
+    BUSY.store(false, Ordering::Relaxed);
     result
 }
 
