@@ -315,23 +315,28 @@ impl<'a, F: Flash> Engine<'a, F> {
                 return Err(Error::NotErased);
             }
             let (a, b) = (self.seg.clip(s.start), self.seg.clip(s.end()));
-            let old = self.flash.mem().get(a as usize..b as usize).unwrap_or_default();
-            // The write's bytes for the whole sector, if it covers it.
-            let fresh = if off <= a { new.get((a - off) as usize..(b - off) as usize) } else { None };
-            let skip = if a == 0 { self.seg.hold_len() as usize } else { 0 };
-            // Whether the write brings the same bytes past the header.
-            let same = match old.get(skip..) {
-                Some(past) => fresh.is_some_and(|f| f.ends_with(past)),
-                None => true,
-            };
-            let keep = is_blank(old, self.rules.erased)
-                || (cfg!(feature = "rewrite-skip") && fresh.is_some() && self.apply(off, new, a, b, false).is_ok());
+            // Whether the write covers the whole sector.
+            let covered = off <= a && (b - off) as usize <= new.len();
+            let keep = is_blank(self.flash.mem().get(a as usize..b as usize).unwrap_or_default(), self.rules.erased)
+                || (cfg!(feature = "rewrite-skip") && covered && self.apply(off, new, a, b, false).is_ok());
             let mut next = b;
             if !keep {
                 if !self.seg.contains(s) {
                     return Err(Error::NotErased);
                 }
-                let size = if same { s.size } else { self.seg.erase_size(s, self.st.hi) };
+                let mut size = s.size;
+                if cfg!(feature = "block-erase") {
+                    // The same bytes past the header: erase the sector alone.
+                    let from = if a == 0 { self.seg.hold_len() } else { a };
+                    let same = from > b
+                        || (covered
+                            && self.flash.mem().get(from as usize..b as usize).is_some_and(|old| {
+                                new.get((from - off) as usize..).is_some_and(|fresh| fresh.starts_with(old))
+                            }));
+                    if !same {
+                        size = self.seg.erase_size(s, self.st.hi);
+                    }
+                }
                 self.erase(a, size)?;
                 next = a + size;
             }
