@@ -134,7 +134,8 @@ impl<'a> Segment<'a> {
     /// # Errors
     /// [`Error::BadGeometry`] if any of this does not hold.
     pub fn new(addr: u32, len: u32, geom: Geometry<'a>) -> Result<Self> {
-        let seg = Segment { addr, len, geom };
+        // A whole number of units and at least 8 bytes is at least one
+        // held header: `hold_len()` is the larger of the unit and 8.
         let fits = addr.checked_add(len).is_some()
             && geom.sector_at(addr).size != 0
             && geom.sector_at(addr.wrapping_add(len).wrapping_sub(1)).size != 0;
@@ -142,11 +143,11 @@ impl<'a> Segment<'a> {
             || geom.unsupported()
             || geom.raw.program_log2 > MAX_PROGRAM_LOG2
             || len & (geom.program_unit() - 1) != 0
-            || len < seg.hold_len()
+            || len < HEADER_HOLD_MIN
         {
             return Err(Error::BadGeometry);
         }
-        Ok(seg)
+        Ok(Segment { addr, len, geom })
     }
 
     /// Bytes of the header that are held back until commit: at least the
