@@ -357,6 +357,9 @@ impl<'a, F: Flash> Engine<'a, F> {
     /// programmed twice).  Nothing of a run is programmed before all of its
     /// units are checked.
     fn apply(&mut self, off: u32, new: &[u8], from: u32, to: u32, program: bool) -> Result<()> {
+        if !cfg!(feature = "write-once") {
+            return self.apply_bytes(off, new, from, to, program);
+        }
         let unit = self.rules.unit;
         let (mut at, mut start, mut end) = (from, 0, 0);
         loop {
@@ -380,6 +383,44 @@ impl<'a, F: Flash> Engine<'a, F> {
                 return Ok(());
             }
             at += unit;
+        }
+    }
+
+    /// [`Engine::apply`] for builds without write-once flash, byte by byte:
+    /// a unit fits if each of its bytes does, so every byte is checked,
+    /// then the run from the first differing unit to the last one is
+    /// programmed.
+    fn apply_bytes(&mut self, off: u32, new: &[u8], from: u32, to: u32, program: bool) -> Result<()> {
+        let unit = self.rules.unit as usize;
+        let e = self.rules.erased;
+        let at = (from - off) as usize;
+        let (Some(cur), Some(new)) = (self.flash.mem().get(off as usize + at..), new.get(at..(to - off) as usize)) else {
+            return Ok(());
+        };
+        // Whole units only.
+        let len = cur.len().min(new.len()) & !(unit - 1);
+        let (Some(cur), Some(new)) = (cur.get(..len), new.get(..len)) else {
+            return Ok(());
+        };
+        let (mut first, mut last) = (usize::MAX, 0);
+        let mut i = 0;
+        for (&c, &n) in cur.iter().zip(new) {
+            if c != n {
+                if !self.rules.erase_free() && (c ^ e) & (c ^ n) != 0 {
+                    return Err(Error::NotErased);
+                }
+                first = first.min(i);
+                last = i;
+            }
+            i += 1;
+        }
+        if first == usize::MAX || !program {
+            return Ok(());
+        }
+        let (start, end) = (first & !(unit - 1), (last | (unit - 1)) + 1);
+        match new.get(start..end) {
+            Some(src) => self.program_raw(off + (at + start) as u32, src),
+            None => Ok(()),
         }
     }
 
