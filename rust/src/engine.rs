@@ -257,8 +257,12 @@ impl<'a, F: Flash> Engine<'a, F> {
         // check before anything changes.
         let (lo, hi) = (self.st.lo.max(off), self.st.hi.min(end));
         let (lo, hi) = if lo < hi { (lo, hi) } else { (end, end) };
-        self.apply(off, new, off, lo, false)?;
-        self.apply(off, new, hi, end, false)?;
+        if let Some(before) = new.get(..(lo - off) as usize) {
+            self.apply(off, before, false)?;
+        }
+        if let Some(after) = new.get((hi - off) as usize..) {
+            self.apply(hi, after, false)?;
+        }
         // The header bytes are held for op 5.
         let hold_len = self.seg.hold_len();
         if off < hold_len {
@@ -273,7 +277,11 @@ impl<'a, F: Flash> Engine<'a, F> {
         if lo < hi {
             self.settle(end, off, new)?;
         }
-        self.apply(off, new, off.max(hold_len), end, true)
+        let from = off.max(hold_len);
+        match new.get((from - off) as usize..) {
+            Some(rest) => self.apply(from, rest, true),
+            None => Ok(()),
+        }
     }
 
     /// Op 5: commit the held header (unless the deploy failed); then cache
@@ -289,7 +297,7 @@ impl<'a, F: Flash> Engine<'a, F> {
             Err(Error::Incomplete)
         } else if flags & HELD != 0 {
             let hold = self.st.hold;
-            self.apply(0, &hold, 0, self.seg.hold_len(), true)
+            self.apply(0, hold.split_at(self.seg.hold_len().min(HOLD_MAX as u32) as usize).0, true)
         } else {
             Ok(())
         };
@@ -315,10 +323,10 @@ impl<'a, F: Flash> Engine<'a, F> {
                 return Err(Error::NotErased);
             }
             let (a, b) = (self.seg.clip(s.start), self.seg.clip(s.end()));
-            // Whether the write covers the whole sector.
-            let covered = off <= a && (b - off) as usize <= new.len();
+            // The write's bytes for the whole sector, if it covers it.
+            let fresh = if off <= a { new.get((a - off) as usize..(b - off) as usize) } else { None };
             let keep = is_blank(self.flash.mem().get(a as usize..b as usize).unwrap_or_default(), self.rules.erased)
-                || (cfg!(feature = "rewrite-skip") && covered && self.apply(off, new, a, b, false).is_ok());
+                || (cfg!(feature = "rewrite-skip") && fresh.is_some_and(|fresh| self.apply(a, fresh, false).is_ok()));
             let mut next = b;
             if !keep {
                 if !self.seg.contains(s) {
@@ -329,10 +337,9 @@ impl<'a, F: Flash> Engine<'a, F> {
                     // The same bytes past the header: erase the sector alone.
                     let from = if a == 0 { self.seg.hold_len() } else { a };
                     let same = from > b
-                        || (covered
-                            && self.flash.mem().get(from as usize..b as usize).is_some_and(|old| {
-                                new.get((from - off) as usize..).is_some_and(|fresh| fresh.starts_with(old))
-                            }));
+                        || fresh.is_some_and(|fresh| {
+                            self.flash.mem().get(from as usize..b as usize).is_some_and(|old| fresh.ends_with(old))
+                        });
                     if !same {
                         size = self.seg.erase_size(s, self.st.hi);
                     }
@@ -345,10 +352,10 @@ impl<'a, F: Flash> Engine<'a, F> {
         Ok(())
     }
 
-    /// Walks the units of `new` (whole units at segment offset `off`) in
-    /// `from..to`: every unit that differs from flash must be programmable
-    /// over it; with `program`, the runs of differing units are programmed,
-    /// else only checked.
+    /// Walks the whole units of `new`, which go to segment offset `at`:
+    /// every unit that differs from flash must be programmable over it;
+    /// with `program`, the runs of differing units are programmed, else
+    /// only checked.
     ///
     /// A run goes from the first differing unit to the last one: unchanged
     /// units inside it are programmed again, which changes nothing, so that
@@ -356,33 +363,36 @@ impl<'a, F: Flash> Engine<'a, F> {
     /// ends before an unchanged programmed unit instead (it must not be
     /// programmed twice).  Nothing of a run is programmed before all of its
     /// units are checked.
-    fn apply(&mut self, off: u32, new: &[u8], from: u32, to: u32, program: bool) -> Result<()> {
+    fn apply(&mut self, at: u32, new: &[u8], program: bool) -> Result<()> {
         if !cfg!(feature = "write-once") {
-            return self.apply_bytes(off, new, from, to, program);
+            return self.apply_bytes(at, new, program);
         }
-        let unit = self.rules.unit;
-        let (mut at, mut start, mut end) = (from, 0, 0);
+        let unit = self.rules.unit as usize;
+        let (mut i, mut start, mut end) = (0, 0, 0);
         loop {
-            let class = if at + unit <= to { self.classify(off, new, at) } else { Unit::Outside };
+            let cur = self.flash.mem().get(at as usize + i..at as usize + i + unit);
+            let class = match (cur, new.get(i..i + unit)) {
+                (Some(cur), Some(new)) => self.rules.compare(cur, new),
+                _ => Unit::Outside,
+            };
             if class == Unit::Unfit {
                 return Err(Error::NotErased);
             }
             if class == Unit::Differs {
                 if end == 0 {
-                    start = at;
+                    start = i;
                 }
-                end = at + unit;
+                end = i + unit;
             } else if end != 0 && (class == Unit::Outside || (class == Unit::Programmed && self.rules.writes_once())) {
-                if program {
-                    let src = new.get((start - off) as usize..(end - off) as usize).unwrap_or_default();
-                    self.program_raw(start, src)?;
+                if let (true, Some(src)) = (program, new.get(start..end)) {
+                    self.program_raw(at + start as u32, src)?;
                 }
                 end = 0;
             }
             if class == Unit::Outside {
                 return Ok(());
             }
-            at += unit;
+            i += unit;
         }
     }
 
@@ -390,11 +400,10 @@ impl<'a, F: Flash> Engine<'a, F> {
     /// a unit fits if each of its bytes does, so every byte is checked,
     /// then the run from the first differing unit to the last one is
     /// programmed.
-    fn apply_bytes(&mut self, off: u32, new: &[u8], from: u32, to: u32, program: bool) -> Result<()> {
+    fn apply_bytes(&mut self, at: u32, new: &[u8], program: bool) -> Result<()> {
         let unit = self.rules.unit as usize;
         let e = self.rules.erased;
-        let at = (from - off) as usize;
-        let (Some(cur), Some(new)) = (self.flash.mem().get(off as usize + at..), new.get(at..(to - off) as usize)) else {
+        let Some(cur) = self.flash.mem().get(at as usize..) else {
             return Ok(());
         };
         // Whole units only.
@@ -419,21 +428,9 @@ impl<'a, F: Flash> Engine<'a, F> {
         }
         let (start, end) = (first & !(unit - 1), (last | (unit - 1)) + 1);
         match new.get(start..end) {
-            Some(src) => self.program_raw(off + (at + start) as u32, src),
+            Some(src) => self.program_raw(at + start as u32, src),
             None => Ok(()),
         }
-    }
-
-    /// How the unit of `new` (whole units at segment offset `off`) at
-    /// segment offset `at` compares with flash.
-    fn classify(&self, off: u32, new: &[u8], at: u32) -> Unit {
-        let unit = self.rules.unit as usize;
-        let rel = (at - off) as usize;
-        let (Some(cur), Some(new)) = (self.flash.mem().get(at as usize..at as usize + unit), new.get(rel..rel + unit))
-        else {
-            return Unit::Outside;
-        };
-        self.rules.compare(cur, new)
     }
 
     fn erase(&mut self, off: u32, size: u32) -> Result<()> {
