@@ -412,8 +412,7 @@ impl<'a, F: Flash> Engine<'a, F> {
             return Ok(());
         };
         let (mut first, mut last) = (usize::MAX, 0);
-        let mut i = 0;
-        for (&c, &n) in cur.iter().zip(new) {
+        for (i, (&c, &n)) in cur.iter().zip(new).enumerate() {
             if c != n {
                 if !self.rules.erase_free() && (c ^ e) & (c ^ n) != 0 {
                     return Err(Error::NotErased);
@@ -421,7 +420,6 @@ impl<'a, F: Flash> Engine<'a, F> {
                 first = first.min(i);
                 last = i;
             }
-            i += 1;
         }
         if first == usize::MAX || !program {
             return Ok(());
