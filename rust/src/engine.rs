@@ -34,7 +34,7 @@
 #![forbid(unsafe_code)]
 
 use crate::error::{Error, Result};
-use crate::geometry::Segment;
+use crate::geometry::{Segment, HEADER_HOLD_MIN};
 use crate::plan::{has_magic, is_blank, Rules, Unit};
 
 /// What the core needs from one segment's flash: a read view and one
@@ -152,6 +152,11 @@ impl<'a, F: Flash> Engine<'a, F> {
         self.seg.min_prepare()
     }
 
+    /// [`Segment::hold_len`], from the unit already at hand.
+    fn hold_len(&self) -> u32 {
+        self.rules.unit.max(HEADER_HOLD_MIN)
+    }
+
     /// Marks the deploy as failed: op 5 will not commit its header.
     pub fn poison(&mut self) {
         self.st.flags |= POISONED;
@@ -264,7 +269,7 @@ impl<'a, F: Flash> Engine<'a, F> {
             self.apply(hi, after, false)?;
         }
         // The header bytes are held for op 5.
-        let hold_len = self.seg.hold_len();
+        let hold_len = self.hold_len();
         if off < hold_len {
             if self.st.flags & HELD == 0 {
                 self.st.hold = [self.rules.erased; HOLD_MAX];
@@ -297,7 +302,7 @@ impl<'a, F: Flash> Engine<'a, F> {
             Err(Error::Incomplete)
         } else if flags & HELD != 0 {
             let hold = self.st.hold;
-            self.apply(0, hold.split_at(self.seg.hold_len().min(HOLD_MAX as u32) as usize).0, true)
+            self.apply(0, hold.split_at(self.hold_len().min(HOLD_MAX as u32) as usize).0, true)
         } else {
             Ok(())
         };
@@ -335,7 +340,7 @@ impl<'a, F: Flash> Engine<'a, F> {
                 let mut size = s.size;
                 if cfg!(feature = "block-erase") {
                     // The same bytes past the header: erase the sector alone.
-                    let from = if a == 0 { self.seg.hold_len() } else { a };
+                    let from = if a == 0 { self.hold_len() } else { a };
                     let same = from > b
                         || fresh.is_some_and(|fresh| {
                             self.flash.mem().get(from as usize..b as usize).is_some_and(|old| fresh.ends_with(old))
