@@ -127,9 +127,18 @@ impl State {
 const ZEROS: [u8; HOLD_MAX] = [0; HOLD_MAX];
 
 /// Ops 3-6 on one segment.
+// The field order is fixed (repr(C)): the one that gave the smallest
+// code on the firmware targets.
+#[repr(C)]
 pub struct Engine<'a, F: Flash> {
     seg: Segment<'a>,
+    io: Io<F>,
     st: &'a mut State,
+}
+
+/// The flash with its rules: what walks, programs and erases need (apart
+/// from the state, so that op 5 can program the held header in place).
+struct Io<F: Flash> {
     flash: F,
     rules: Rules,
 }
@@ -138,12 +147,12 @@ impl<'a, F: Flash> Engine<'a, F> {
     /// The engine of `seg`, whose state is `st`, over `flash`.
     pub fn new(seg: Segment<'a>, st: &'a mut State, flash: F) -> Self {
         let rules = Rules::of(&seg);
-        Engine { seg, st, flash, rules }
+        Engine { seg, st, io: Io { flash, rules } }
     }
 
     /// The flash (for tests and benchmarks).
     pub fn flash(&self) -> &F {
-        &self.flash
+        &self.io.flash
     }
 
     /// Op 6: the granularity of the 4-arg prepare, or 0 if only the 3-arg
@@ -154,7 +163,7 @@ impl<'a, F: Flash> Engine<'a, F> {
 
     /// [`Segment::hold_len`], from the unit already at hand.
     fn hold_len(&self) -> u32 {
-        self.rules.unit.max(HEADER_HOLD_MIN)
+        self.io.rules.unit.max(HEADER_HOLD_MIN)
     }
 
     /// Marks the deploy as failed: op 5 will not commit its header.
@@ -164,7 +173,7 @@ impl<'a, F: Flash> Engine<'a, F> {
 
     /// The program unit: the minimum write size that op 3 returns.
     pub fn program_unit(&self) -> u32 {
-        self.rules.unit
+        self.io.rules.unit
     }
 
     /// Op 3: prepare `len` bytes at `off` (`None`: the 3-arg form, from 0)
@@ -193,19 +202,19 @@ impl<'a, F: Flash> Engine<'a, F> {
         }
         if at == 0 {
             self.st.flags = 0;
-            if has_magic(self.flash.mem()) {
-                if self.rules.writes_once() {
+            if has_magic(self.io.flash.mem()) {
+                if self.io.rules.writes_once() {
                     let first = self.seg.unit_at(0);
                     if !self.seg.contains(first) {
                         return Err(Error::NotErased);
                     }
-                    self.erase(0, first.size)?;
+                    self.io.erase(0, first.size)?;
                 } else {
-                    self.program_raw(0, ZEROS.split_at(self.rules.unit.min(HOLD_MAX as u32) as usize).0)?;
+                    self.io.program_raw(0, ZEROS.split_at(self.io.rules.unit.min(HOLD_MAX as u32) as usize).0)?;
                 }
             }
         }
-        if len == 0 || self.rules.erase_free() {
+        if len == 0 || self.io.rules.erase_free() {
             return Ok(());
         }
         // Both ends lie in the segment, so in sectors (`Segment::new`).
@@ -233,7 +242,7 @@ impl<'a, F: Flash> Engine<'a, F> {
     /// [`Error::NotErased`] for bytes that were neither prepared nor
     /// programmable.  [`Error::Verify`]/[`Error::Io`] on flash failure.
     pub fn write(&mut self, off: u32, data: &[u8]) -> Result<()> {
-        let unit = self.rules.unit;
+        let unit = self.io.rules.unit;
         let n = data.len();
         if off > self.seg.len || n > (self.seg.len - off) as usize {
             return Err(Error::OutOfBounds);
@@ -247,7 +256,7 @@ impl<'a, F: Flash> Engine<'a, F> {
         if rest.is_empty() {
             return Ok(());
         }
-        let mut tail = [self.rules.erased; HOLD_MAX];
+        let mut tail = [self.io.rules.erased; HOLD_MAX];
         for (t, &b) in tail.iter_mut().zip(rest) {
             *t = b;
         }
@@ -263,16 +272,16 @@ impl<'a, F: Flash> Engine<'a, F> {
         let (lo, hi) = (self.st.lo.max(off), self.st.hi.min(end));
         let (lo, hi) = if lo < hi { (lo, hi) } else { (end, end) };
         if let Some(before) = new.get(..(lo - off) as usize) {
-            self.apply(off, before, false)?;
+            self.io.apply(off, before, false)?;
         }
         if let Some(after) = new.get((hi - off) as usize..) {
-            self.apply(hi, after, false)?;
+            self.io.apply(hi, after, false)?;
         }
         // The header bytes are held for op 5.
         let hold_len = self.hold_len();
         if off < hold_len {
             if self.st.flags & HELD == 0 {
-                self.st.hold = [self.rules.erased; HOLD_MAX];
+                self.st.hold = [self.io.rules.erased; HOLD_MAX];
                 self.st.flags |= HELD;
             }
             for (h, &b) in self.st.hold.iter_mut().skip(off as usize).zip(new) {
@@ -284,7 +293,7 @@ impl<'a, F: Flash> Engine<'a, F> {
         }
         let from = off.max(hold_len);
         match new.get((from - off) as usize..) {
-            Some(rest) => self.apply(from, rest, true),
+            Some(rest) => self.io.apply(from, rest, true),
             None => Ok(()),
         }
     }
@@ -301,12 +310,12 @@ impl<'a, F: Flash> Engine<'a, F> {
         let result = if flags & POISONED != 0 {
             Err(Error::Incomplete)
         } else if flags & HELD != 0 {
-            let hold = self.st.hold;
-            self.apply(0, hold.split_at(self.hold_len().min(HOLD_MAX as u32) as usize).0, true)
+            let hold = self.st.hold.split_at(self.hold_len().min(HOLD_MAX as u32) as usize).0;
+            self.io.apply(0, hold, true)
         } else {
             Ok(())
         };
-        self.flash.sync();
+        self.io.flash.sync();
         result
     }
 
@@ -330,8 +339,8 @@ impl<'a, F: Flash> Engine<'a, F> {
             let (a, b) = (self.seg.clip(s.start), self.seg.clip(s.end()));
             // The write's bytes for the whole sector, if it covers it.
             let fresh = if off <= a { new.get((a - off) as usize..(b - off) as usize) } else { None };
-            let keep = is_blank(self.flash.mem().get(a as usize..b as usize).unwrap_or_default(), self.rules.erased)
-                || (cfg!(feature = "rewrite-skip") && fresh.is_some_and(|fresh| self.apply(a, fresh, false).is_ok()));
+            let keep = is_blank(self.io.flash.mem().get(a as usize..b as usize).unwrap_or_default(), self.io.rules.erased)
+                || (cfg!(feature = "rewrite-skip") && fresh.is_some_and(|fresh| self.io.apply(a, fresh, false).is_ok()));
             let mut next = b;
             if !keep {
                 if !self.seg.contains(s) {
@@ -343,20 +352,22 @@ impl<'a, F: Flash> Engine<'a, F> {
                     let from = if a == 0 { self.hold_len() } else { a };
                     let same = from > b
                         || fresh.is_some_and(|fresh| {
-                            self.flash.mem().get(from as usize..b as usize).is_some_and(|old| fresh.ends_with(old))
+                            self.io.flash.mem().get(from as usize..b as usize).is_some_and(|old| fresh.ends_with(old))
                         });
                     if !same {
                         size = self.seg.erase_size(s, self.st.hi);
                     }
                 }
-                self.erase(a, size)?;
+                self.io.erase(a, size)?;
                 next = a + size;
             }
             self.st.lo = next;
         }
         Ok(())
     }
+}
 
+impl<F: Flash> Io<F> {
     /// Walks the whole units of `new`, which go to segment offset `at`:
     /// every unit that differs from flash must be programmable over it;
     /// with `program`, the runs of differing units are programmed, else
