@@ -215,9 +215,14 @@ impl<'a> Segment<'a> {
         if cfg!(feature = "block-erase") {
             let room = (self.addr + limit).saturating_sub(s.start);
             let mut block = s.size;
+            // Larger blocks are no better aligned and no smaller: stop at
+            // the first that is misaligned or too large.
             while block < 1 << 31 {
                 block <<= 1;
-                if self.geom.block_erase_mask() & block != 0 && s.start & (block - 1) == 0 && block <= room {
+                if s.start & (block - 1) != 0 || block > room {
+                    break;
+                }
+                if self.geom.block_erase_mask() & block != 0 {
                     size = block;
                 }
             }
