@@ -93,11 +93,11 @@ impl<'a> Geometry<'a> {
         let mut start = self.raw.base;
         if addr >= start {
             for run in self.runs {
-                let log2 = run.size_log2 & 31;
-                let span = run.count << log2;
+                let size = 1 << (run.size_log2 & 31);
+                let span = run.count.wrapping_mul(size);
                 let rel = addr - start;
                 if rel < span {
-                    return Sector { start: start + (rel >> log2 << log2), size: 1 << log2 };
+                    return Sector { start: start + (rel & size.wrapping_neg()), size };
                 }
                 start = start.wrapping_add(span);
             }
@@ -183,11 +183,12 @@ impl<'a> Segment<'a> {
         let mut g = self.geom.program_unit();
         let mut start = self.geom.base();
         for run in self.geom.runs {
-            let span = run.count << (run.size_log2 & 31);
-            if start < self.addr + self.len && start.wrapping_add(span) > self.addr {
-                g = g.max(1 << (run.size_log2 & 31));
+            let size = 1 << (run.size_log2 & 31);
+            let next = start.wrapping_add(run.count.wrapping_mul(size));
+            if start < self.addr + self.len && next > self.addr {
+                g = g.max(size);
             }
-            start = start.wrapping_add(span);
+            start = next;
         }
         if self.len & (g - 1) != 0 {
             return 0;
