@@ -65,18 +65,21 @@ pub unsafe extern "C" fn mp_romfs_ioctl(
         unsafe { slice::from_raw_parts(buf, buf_len) }
     };
     let result = match route(args, table.count) {
-        (true, id) => with_engine(table, id as u32, |engine| run(engine, args, buf)),
+        (true, id) => match open(table, id as u32) {
+            Ok(mut engine) => run(&mut engine, args, buf),
+            Err(e) => e.errno() as isize,
+        },
         (false, answer) => answer,
     };
     BUSY.store(false, Ordering::Relaxed);
     result
 }
 
-/// Calls `f` with the engine of segment `id` (< `table.count`, checked by
-/// `route`), or returns -EIO if the port's description is unusable.
-fn with_engine(table: &mp_romfs_table_t, id: u32, f: impl FnOnce(&mut Engine<'_, PortFlash<'_>>) -> isize) -> isize {
+/// The engine of segment `id` (< `table.count`, checked by `route`), or
+/// [`Error::BadGeometry`] if the port's description is unusable.
+fn open(table: &mp_romfs_table_t, id: u32) -> Result<Engine<'_, PortFlash<'_>>> {
     if table.segs.is_null() || table.states.is_null() {
-        return Error::BadGeometry.errno() as isize;
+        return Err(Error::BadGeometry);
     }
     // SAFETY: `segs` has `count` entries and id < count.
     let desc = unsafe { &*table.segs.add(id as usize) };
@@ -86,7 +89,7 @@ fn with_engine(table: &mp_romfs_table_t, id: u32, f: impl FnOnce(&mut Engine<'_,
     // the only reference.
     let st = unsafe { &mut *table.states.cast::<State>().add(id as usize) };
     if desc.geom.is_null() || desc.mem.is_null() {
-        return Error::BadGeometry.errno() as isize;
+        return Err(Error::BadGeometry);
     }
     // SAFETY: the port's geometry is valid, immutable data.
     let g = unsafe { &*desc.geom };
@@ -96,10 +99,8 @@ fn with_engine(table: &mp_romfs_table_t, id: u32, f: impl FnOnce(&mut Engine<'_,
         // SAFETY: `runs` has `n_runs` entries of immutable data.
         unsafe { slice::from_raw_parts(g.runs, g.n_runs as usize) }
     };
-    match Segment::new(desc.addr, desc.len, Geometry::new(g, runs)) {
-        Ok(seg) => f(&mut Engine::new(seg, st, PortFlash(desc))),
-        Err(e) => e.errno() as isize,
-    }
+    let seg = Segment::new(desc.addr, desc.len, Geometry::new(g, runs))?;
+    Ok(Engine::new(seg, st, PortFlash(desc)))
 }
 
 /// A port's segment, flashed through its hooks.
