@@ -339,7 +339,8 @@ impl<'a, F: Flash> Engine<'a, F> {
             let (a, b) = (self.seg.clip(s.start), self.seg.clip(s.end()));
             // The write's bytes for the whole sector, if it covers it.
             let fresh = if off <= a { new.get((a - off) as usize..(b - off) as usize) } else { None };
-            let keep = is_blank(self.io.flash.mem().get(a as usize..b as usize).unwrap_or_default(), self.io.rules.erased)
+            let e = self.io.rules.erased;
+            let keep = self.io.flash.mem().get(a as usize..b as usize).map_or(true, |old| is_blank(old, e))
                 || (cfg!(feature = "rewrite-skip") && fresh.is_some_and(|fresh| self.io.apply(a, fresh, false).is_ok()));
             let mut next = b;
             if !keep {
