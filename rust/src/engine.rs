@@ -217,8 +217,10 @@ impl<'a, F: Flash> Engine<'a, F> {
         if len == 0 || self.io.rules.erase_free() {
             return Ok(());
         }
-        // Both ends lie in the segment, so in sectors (`Segment::new`).
-        let lo = self.seg.clip(self.seg.unit_at(at).start);
+        // Both ends lie in the segment, so in sectors (`Segment::new`); the
+        // first sector starts before the segment's end, so its start needs
+        // clipping at the segment's start only.
+        let lo = self.seg.unit_at(at).start.saturating_sub(self.seg.addr);
         let hi = self.seg.clip(self.seg.unit_at(at + len - 1).end());
         let (plo, phi) = (self.st.lo, self.st.hi);
         let (lo, hi) = if plo >= phi {
