@@ -342,7 +342,7 @@ impl<'a, F: Flash> Engine<'a, F> {
             // The write's bytes for the whole sector, if it covers it.
             let fresh = if off <= a { new.get((a - off) as usize..(b - off) as usize) } else { None };
             let e = self.io.rules.erased;
-            let keep = self.io.flash.mem().get(a as usize..b as usize).map_or(true, |old| is_blank(old, e))
+            let keep = self.io.flash.mem().get(a as usize..b as usize).is_none_or(|old| is_blank(old, e))
                 || (cfg!(feature = "rewrite-skip") && fresh.is_some_and(|fresh| self.io.apply(a, fresh, false).is_ok()));
             let mut next = b;
             if !keep {
@@ -415,7 +415,7 @@ impl<F: Flash> Io<F> {
         }
     }
 
-    /// [`Engine::apply`] for builds without write-once flash, byte by byte:
+    /// [`Io::apply`] for builds without write-once flash, byte by byte:
     /// a unit fits if each of its bytes does, so every byte is checked,
     /// then the run from the first differing unit to the last one is
     /// programmed.
@@ -450,6 +450,7 @@ impl<F: Flash> Io<F> {
         }
     }
 
+    /// Erases `size` bytes at `off` and lets the port poll.
     fn erase(&mut self, off: u32, size: u32) -> Result<()> {
         self.flash.erase(off, size)?;
         self.flash.poll();
