@@ -18,7 +18,9 @@
 #if MICROPY_VFS_ROM_IOCTL
 
 mp_obj_t mp_vfs_rom_ioctl(size_t n_args, const mp_obj_t *args) {
-    ptrdiff_t arg[4] = {0};
+    // Only the first n_args are read, and MicroPython passes at least one
+    // (rom_ioctl takes 1..4 arguments): no initialisation needed.
+    ptrdiff_t arg[4];
     mp_buffer_info_t buf = {NULL, 0, 0};
     for (size_t i = 0; i < n_args; ++i) {
         if (i == 3 && arg[0] == MP_VFS_ROM_IOCTL_WRITE) {
