@@ -51,7 +51,8 @@ step "Rust host tests" cargo test --workspace --locked --quiet
 # A time-boxed fuzz pass (README: how to run a long one).  No sanitizer: the
 # harness is safe Rust, and this keeps it at several hundred runs a second.
 fuzz() {
-    (cd fuzz && cargo +nightly fuzz run -s none ioctl -- -max_total_time="${FUZZ_SECONDS:-60}" -rss_limit_mb=4096 2>&1 | grep -E "^#[0-9]+ *DONE|panicked|ERROR|SUMMARY"; exit "${PIPESTATUS[0]}")
+    # fuzz/regressions: inputs that once failed, run first as seeds.
+    (cd fuzz && mkdir -p corpus/ioctl && cargo +nightly fuzz run -s none ioctl corpus/ioctl regressions -- -max_total_time="${FUZZ_SECONDS:-60}" -rss_limit_mb=4096 2>&1 | grep -E "^#[0-9]+ *DONE|panicked|ERROR|SUMMARY"; exit "${PIPESTATUS[0]}")
 }
 step "fuzz (${FUZZ_SECONDS:-60} s)" fuzz
 

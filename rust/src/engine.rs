@@ -259,15 +259,22 @@ impl<'a, F: Flash> Engine<'a, F> {
         }
         let whole = n & !(unit as usize - 1);
         let (body, rest) = data.split_at(whole.min(n));
-        self.write_units(off, body)?;
-        if rest.is_empty() {
-            return Ok(());
-        }
         let mut tail = [self.io.rules.erased; HOLD_MAX];
         for (t, &b) in tail.iter_mut().zip(rest) {
             *t = b;
         }
-        self.write_units(off + whole as u32, tail.split_at(unit.min(HOLD_MAX as u32) as usize).0)
+        let tail = tail.split_at(unit.min(HOLD_MAX as u32) as usize).0;
+        let at = off + whole as u32;
+        // The padded tail is checked before the body programs anything
+        // (unless it is pending, where settling makes it programmable).
+        if !rest.is_empty() && !(self.st.lo <= at && at < self.st.hi) {
+            self.io.apply(at, tail, false)?;
+        }
+        self.write_units(off, body)?;
+        if rest.is_empty() {
+            return Ok(());
+        }
+        self.write_units(at, tail)
     }
 
     /// Writes whole program units: settles the pending sectors they reach,

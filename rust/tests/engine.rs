@@ -207,6 +207,21 @@ fn refusals_change_nothing() {
 }
 
 #[test]
+fn a_write_whose_padded_tail_cannot_be_programmed_changes_nothing() {
+    // Found by the fuzzer: the whole units of a write programmed, then its
+    // padded tail refused.  Now every unit is checked before any programs.
+    let mut rig = Rig::new(&STM32F767, 0x0800_0000, 0x0804_0000, 256 * K);
+    assert_eq!(rig.write(4100, &[0x00; 4]), 0, "a programmed word after erased ones");
+    rig.take_log();
+    let before = rig.mem().to_vec();
+    // 4 bytes that fit the erased word at 4096, then a 1-byte tail padded
+    // with 0xff over the programmed word at 4100: cannot be programmed.
+    assert_eq!(rig.write(4096, &[0x12, 0x34, 0x56, 0x78, 0xab]), EIO);
+    assert_eq!(rig.take_log(), vec![]);
+    assert_eq!(rig.mem(), &before[..]);
+}
+
+#[test]
 fn a_failed_write_is_never_committed() {
     let mut rig = nor();
     let old = image(64 * K as usize, 10);
