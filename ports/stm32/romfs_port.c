@@ -54,10 +54,28 @@
 
 #if MICROPY_VFS_ROM_IOCTL
 
-#define ROMFS_INTERNAL (MICROPY_HW_ROMFS_ENABLE_INTERNAL_FLASH)
-#define ROMFS_QSPI (MICROPY_HW_ROMFS_ENABLE_EXTERNAL_QSPI)
-#define ROMFS_OSPI (MICROPY_HW_ROMFS_ENABLE_EXTERNAL_OSPI)
-#define ROMFS_XSPI (MICROPY_HW_ROMFS_ENABLE_EXTERNAL_XSPI)
+// The flash paths enabled, as 0/1 (the board macros may be undefined: the
+// port has no default for the OSPI one, and these are also used in C).
+#if MICROPY_HW_ROMFS_ENABLE_INTERNAL_FLASH
+#define ROMFS_INTERNAL (1)
+#else
+#define ROMFS_INTERNAL (0)
+#endif
+#if MICROPY_HW_ROMFS_ENABLE_EXTERNAL_QSPI
+#define ROMFS_QSPI (1)
+#else
+#define ROMFS_QSPI (0)
+#endif
+#if MICROPY_HW_ROMFS_ENABLE_EXTERNAL_OSPI
+#define ROMFS_OSPI (1)
+#else
+#define ROMFS_OSPI (0)
+#endif
+#if MICROPY_HW_ROMFS_ENABLE_EXTERNAL_XSPI
+#define ROMFS_XSPI (1)
+#else
+#define ROMFS_XSPI (0)
+#endif
 #define ROMFS_SPIFLASH (ROMFS_QSPI || ROMFS_OSPI)
 
 #ifndef MICROPY_HW_ROMFS_QSPI_BLOCK_ERASE
@@ -164,17 +182,31 @@ extern uint8_t _micropy_hw_romfs_part1_start, _micropy_hw_romfs_part1_size;
 #define MICROPY_HW_ROMFS_PART1_SIZE ((uintptr_t)&_micropy_hw_romfs_part1_size)
 #endif
 
-#define ROMFS_NSEG ((MICROPY_HW_ROMFS_ENABLE_PART0 ? 1 : 0) + (MICROPY_HW_ROMFS_ENABLE_PART1 ? 1 : 0))
+// (In #if, an undefined macro counts as 0; in C it would not compile.)
+#if MICROPY_HW_ROMFS_ENABLE_PART0 && MICROPY_HW_ROMFS_ENABLE_PART1
+#define ROMFS_NSEG (2)
+#elif MICROPY_HW_ROMFS_ENABLE_PART0 || MICROPY_HW_ROMFS_ENABLE_PART1
+#define ROMFS_NSEG (1)
+#else
+#define ROMFS_NSEG (0)
+#endif
 #define ROMFS_NSLOT (ROMFS_NSEG ? ROMFS_NSEG : 1)
 
 static mp_romfs_segment_t romfs_segs[ROMFS_NSLOT];
 static struct mp_romfs_state romfs_states[ROMFS_NSLOT];
 static const mp_romfs_table_t romfs_table = { romfs_segs, romfs_states, ROMFS_NSEG };
 
+// Called once per partition: with two, one out-of-line copy is smaller.
+#if ROMFS_NSEG > 1
+#define ROMFS_DESCRIBE_ATTR MP_NOINLINE
+#else
+#define ROMFS_DESCRIBE_ATTR
+#endif
+
 // Describes the partition at CPU address `start`: which device holds it and
 // at which device address.  A partition on no enabled path keeps a NULL
 // geometry: op 2 still returns it, ops 3-6 fail with -EIO.
-static void romfs_describe(mp_romfs_segment_t *s, uintptr_t start, uint32_t len) {
+static ROMFS_DESCRIBE_ATTR void romfs_describe(mp_romfs_segment_t *s, uintptr_t start, uint32_t len) {
     s->mem = (const uint8_t *)start;
     s->len = len;
     s->addr = start;
@@ -321,18 +353,23 @@ static int romfs_nor_block_erase(mp_spiflash_t *flash, uint32_t addr, uint32_t s
 
 /******************************************************************************/
 // The hooks: one driver call each, 0 or a negative errno.  The core only
-// asks for sectors and blocks of the geometry, inside the segment.
+// asks for sectors and blocks of the geometry, inside the segment, and only
+// of segments that have a geometry; so the path tested last needs no test
+// (these conditions are constant when no other path is enabled).
+
+#define ROMFS_ON_FLASH(seg) (!(ROMFS_XSPI || ROMFS_SPIFLASH) || (seg)->geom == &romfs_flash_geom)
+#define ROMFS_ON_XSPI(seg) (!ROMFS_SPIFLASH || (seg)->geom == &romfs_xspi_geom)
 
 int mp_romfs_port_erase(const mp_romfs_segment_t *seg, uint32_t addr, uint32_t size) {
     #if ROMFS_INTERNAL
-    if (seg->geom == &romfs_flash_geom) {
+    if (ROMFS_ON_FLASH(seg)) {
         int ret = flash_erase(addr); // the sector at addr, which is `size` long
         romfs_flash_changed(addr, size);
         return ret;
     }
     #endif
     #if ROMFS_XSPI
-    if (seg->geom == &romfs_xspi_geom) {
+    if (ROMFS_ON_XSPI(seg)) {
         return spi_bdev_eraseblocks_raw(seg->port, addr / MP_SPIFLASH_ERASE_BLOCK_SIZE, size);
     }
     #endif
@@ -343,34 +380,32 @@ int mp_romfs_port_erase(const mp_romfs_segment_t *seg, uint32_t addr, uint32_t s
     }
     #endif
     return mp_spiflash_erase_block(seg->port, addr);
-    #else
+    #endif
     (void)seg;
     (void)addr;
     (void)size;
-    return -MP_EINVAL;
-    #endif
+    return -MP_EINVAL; // no flash path enabled: never called
 }
 
 int mp_romfs_port_program(const mp_romfs_segment_t *seg, uint32_t addr, const uint8_t *src, uint32_t len) {
     #if ROMFS_INTERNAL
-    if (seg->geom == &romfs_flash_geom) {
+    if (ROMFS_ON_FLASH(seg)) {
         return romfs_flash_program(addr, src, len);
     }
     #endif
     #if ROMFS_XSPI
-    if (seg->geom == &romfs_xspi_geom) {
+    if (ROMFS_ON_XSPI(seg)) {
         return spi_bdev_writeblocks_raw(seg->port, src, 0, addr, len);
     }
     #endif
     #if ROMFS_SPIFLASH
     return mp_spiflash_write(seg->port, addr, len, src);
-    #else
+    #endif
     (void)seg;
     (void)addr;
     (void)src;
     (void)len;
-    return -MP_EINVAL;
-    #endif
+    return -MP_EINVAL; // no flash path enabled: never called
 }
 
 void mp_romfs_port_poll(void) {
