@@ -25,12 +25,16 @@ CROSS=${CROSS_COMPILE:-arm-none-eabi-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+# CMSIS core headers: lib/cmsis/inc up to 1.26, lib/CMSIS_6 after.
+CMSIS=$MICROPY_DIR/lib/cmsis/inc
+[ -f "$CMSIS/core_cm7.h" ] || CMSIS=$MICROPY_DIR/lib/CMSIS_6/CMSIS/Core/Include
+
 M4=(-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16)
 M7=(-mcpu=cortex-m7 -mthumb -mfloat-abi=hard -mfpu=fpv5-d16)
 M55=(-mcpu=cortex-m55 -mthumb -mfloat-abi=hard)
 FLAGS=(-Os -std=gnu99 -Wall -Werror -ffunction-sections -fdata-sections -DNDEBUG -DNO_QSTR
        -I"$HERE/include/size" -I"$ROOT/c_glue" -I"$MICROPY_DIR" -I"$MICROPY_DIR/ports/stm32"
-       -I"$MICROPY_DIR/lib/cmsis/inc" -DSTM32_HAL_H='"stm32_hal_size.h"')
+       -I"$CMSIS" -DSTM32_HAL_H='"stm32_hal_size.h"')
 
 ON=1
 INT=(-DMICROPY_HW_ROMFS_ENABLE_INTERNAL_FLASH=$ON)
