@@ -24,6 +24,11 @@
 #   ROMFS_SHIM         The C shim (default c_glue/modromfs.c; the benchmark
 #                      swaps in a model of upstream's algorithm).
 
+# MicroPython after 1.26 includes both this file and c_glue/micropython.mk
+# when USER_C_MODULES is this repository: the second inclusion does nothing.
+ifeq ($(ROMFS_MK_INCLUDED),)
+ROMFS_MK_INCLUDED := 1
+
 ROMFS_DIR := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 ROMFS_SRC_DIR ?= $(USERMOD_DIR)
 ROMFS_PORT ?= $(notdir $(CURDIR))
@@ -87,8 +92,13 @@ else
 LDFLAGS_USERMOD += $(ROMFS_OBJ)
 endif
 
-# The shim's object depends on the Rust object, so that it exists by link time.
-$(BUILD)/$(patsubst $(USER_C_MODULES)/%.c,%.o,$(ROMFS_SHIM)): $(ROMFS_OBJ)
+# The shim's object depends on the Rust object, so that it exists by link
+# time (and a changed core relinks).  Its path: up to 1.26, the source's path
+# under USER_C_MODULES; after, under the basename of the module's folder
+# (this repository's, or c_glue's when USER_C_MODULES names c_glue).
+ROMFS_SHIM_OBJ = $(filter %.o,$(BUILD)/$(patsubst $(USER_C_MODULES)/%.c,%.o,$(ROMFS_SHIM)) \
+	$(foreach d,$(ROMFS_SRC_DIR) $(ROMFS_SRC_DIR)/c_glue,$(BUILD)/$(notdir $(d))/$(patsubst $(d)/%.c,%.o,$(ROMFS_SHIM))))
+$(ROMFS_SHIM_OBJ): $(ROMFS_OBJ)
 
 .PHONY: romfs-rust
 $(ROMFS_OBJ): romfs-rust
@@ -98,3 +108,5 @@ $(ROMFS_OBJ): romfs-rust
 		--cargo "$(ROMFS_CARGO)" --rustc "$(ROMFS_RUSTC)" --ld "$(LD)" --objcopy "$(OBJCOPY)" \
 		--target "$(ROMFS_RUST_TARGET)" --features "$(ROMFS_FEATURES)" \
 		--target-dir "$(abspath $(ROMFS_CARGO_DIR))" --out "$(abspath $@)"
+
+endif # ROMFS_MK_INCLUDED
