@@ -87,9 +87,9 @@ print("write into the straddling sector", vfs.rom_ioctl(4, SEG, P, pat), bytes(r
 print("same bytes again", vfs.rom_ioctl(4, SEG, P, pat))
 before = erases()
 print("other bytes", vfs.rom_ioctl(4, SEG, P, other), bytes(rom[P : P + 64]) == pat)
-# Even prepared, that sector cannot be erased: the write is refused and op 5
-# commits nothing.  (The pending sectors before it, 1 and 2 with image B,
-# are erased on the way: 2x 400 ms modelled, no 256K erase.)
+# Even prepared, that sector cannot be erased: the write is refused before
+# anything changes (the pending sectors before it, 1 and 2 with image B,
+# are not erased either: no erase at all), and op 5 commits nothing.
 r = vfs.rom_ioctl(3, SEG, length), vfs.rom_ioctl(4, SEG, P, other)
 print("prepared, other bytes", r, bytes(rom[P : P + 64]) == pat, "erases, ms", delta(before, erases()))
 print("op5", vfs.rom_ioctl(5, SEG))
