@@ -15,6 +15,10 @@
 #   ROMFS_RUST_TARGET  Rust target; by default from -mcpu/-mfloat-abi in CFLAGS,
 #                      or the host's for the unix port.
 #   ROMFS_FEATURES     Cargo features of the core (flash rules the port needs).
+#   ROMFS_BLOCKDEV     1: the block view (module romfs, romfs.segment(id));
+#                      default 1, except 0 on SAMD21 (code space).  A board
+#                      that also wants it from vfs.rom_ioctl(2, id) sets
+#                      MICROPY_ROMFS_OP2_BLOCKDEV to 1 in its config.
 #   ROMFS_CARGO, ROMFS_RUSTC
 #                      The cargo and rustc to use.  For a target whose core
 #                      library is not installed, the rustc needs its source
@@ -43,6 +47,12 @@ SRC_USERMOD_C += $(ROMFS_SHIM)
 SRC_USERMOD_C += $(ROMFS_GLUE)
 SRC_USERMOD_LIB_C += $(ROMFS_SRC_DIR)/c_glue/aeabi_mem.c
 CFLAGS_USERMOD += -I$(ROMFS_DIR)/c_glue
+
+# The block view: the shim's type and module, the core's blockdev feature.
+ROMFS_BLOCKDEV ?= $(if $(filter SAMD21,$(MCU_SERIES)),0,1)
+ifeq ($(ROMFS_BLOCKDEV),1)
+CFLAGS_USERMOD += -DMP_ROMFS_BLOCKDEV=1
+endif
 
 # The object that defines the port's own mp_vfs_rom_ioctl, by port.
 ROMFS_PORT_OBJ_unix = main.o
@@ -80,6 +90,8 @@ ROMFS_FEATURES_alif = block-erase no-erase rewrite-skip
 ROMFS_FEATURES_samd = $(if $(filter thumbv6m%,$(ROMFS_RUST_TARGET)),,write-once rewrite-skip)
 ROMFS_FEATURES ?= $(if $(filter $(ROMFS_PORT),stm32 alif samd),$(ROMFS_FEATURES_$(ROMFS_PORT)),all-rules rewrite-skip)
 
+ROMFS_FEATURES_BUILD = $(ROMFS_FEATURES) $(if $(filter 1,$(ROMFS_BLOCKDEV)),blockdev)
+
 ROMFS_CARGO_DIR ?= $(BUILD)/romfs/cargo
 ROMFS_LIB = $(ROMFS_CARGO_DIR)/$(ROMFS_RUST_TARGET)/firmware/libmp_romfs.a
 ROMFS_OBJ := $(BUILD)/romfs/mp_romfs_rust.o
@@ -103,10 +115,10 @@ $(ROMFS_SHIM_OBJ): $(ROMFS_OBJ)
 .PHONY: romfs-rust
 $(ROMFS_OBJ): romfs-rust
 	@mkdir -p $(BUILD)/romfs
-	$(ECHO) "RUST $(ROMFS_RUST_TARGET) [$(ROMFS_FEATURES)]"
+	$(ECHO) "RUST $(ROMFS_RUST_TARGET) [$(ROMFS_FEATURES_BUILD)]"
 	$(Q)cd $(ROMFS_DIR) && $(ROMFS_DIR)/tools/romfs-rust-build \
 		--cargo "$(ROMFS_CARGO)" --rustc "$(ROMFS_RUSTC)" --ld "$(LD)" --objcopy "$(OBJCOPY)" \
-		--target "$(ROMFS_RUST_TARGET)" --features "$(ROMFS_FEATURES)" \
+		--target "$(ROMFS_RUST_TARGET)" --features "$(ROMFS_FEATURES_BUILD)" \
 		--target-dir "$(abspath $(ROMFS_CARGO_DIR))" --out "$(abspath $@)"
 
 endif # ROMFS_MK_INCLUDED

@@ -7,6 +7,33 @@
 #include <stdint.h>
 #include "mp_romfs_port.h"
 
+#if defined(MP_ROMFS_BLOCKDEV)
+// `mp_romfs_block` method: `readblocks` (C: `MP_ROMFS_READ`).
+#define MP_ROMFS_READ 2
+#endif
+
+#if defined(MP_ROMFS_BLOCKDEV)
+// `mp_romfs_block` method: `writeblocks` (C: `MP_ROMFS_WRITE`).
+#define MP_ROMFS_WRITE 4
+#endif
+
+#if defined(MP_ROMFS_BLOCKDEV)
+// Added to a read or write method: the extended form, with an offset
+// (C: `MP_ROMFS_AT`).
+#define MP_ROMFS_AT 1
+#endif
+
+#if defined(MP_ROMFS_BLOCKDEV)
+// `mp_romfs_block` method: `ioctl` (C: `MP_ROMFS_IOCTL`).
+#define MP_ROMFS_IOCTL 8
+#endif
+
+#if defined(MP_ROMFS_BLOCKDEV)
+// What [`ioctl`] returns for an op the protocol does not define; the shim
+// returns `None` (C: `MP_ROMFS_NONE`).
+#define MP_ROMFS_NONE (ptrdiff_t)INT32_MIN
+#endif
+
 // The largest held header (the largest program unit).
 #define MP_ROMFS_HOLD_MAX 32
 
@@ -73,7 +100,7 @@ struct mp_romfs_sim_stats {
 };
 #endif
 
-// RAM state of one segment: three words and the held header (44 bytes).
+// RAM state of one segment: four words and the held header (48 bytes).
 //
 // Zero-initialised is the idle state.  Owned by the port (one per segment);
 // only the core reads or writes it.
@@ -85,6 +112,9 @@ struct mp_romfs_state {
   uint32_t hi;
   // HELD, POISONED.
   uint32_t flags;
+  // Block view: the end of the bytes written in order from offset 0
+  // since the header was held.
+  uint32_t next;
   // The held first bytes of the new image.
   uint8_t hold[MP_ROMFS_HOLD_MAX];
 };
@@ -106,6 +136,27 @@ ptrdiff_t mp_romfs_ioctl(const mp_romfs_table_t *table,
                          size_t n_args,
                          const uint8_t *buf,
                          size_t buf_len);
+
+#if defined(MP_ROMFS_BLOCKDEV)
+// The block view of segment `id` (`romfs.segment(id)`): `method` is
+// `MP_ROMFS_READ` or `MP_ROMFS_WRITE`, plus `MP_ROMFS_AT` for the extended
+// form, with `a` the block, `b` the offset, `buf`/`buf_len` the buffer; or
+// `MP_ROMFS_IOCTL` with `a` the op, `b` its argument.  Returns 0 or a
+// negative errno (ioctl: its value, or `MP_ROMFS_NONE` for an op the
+// protocol does not define).  See the `block` module for the semantics.
+//
+// # Safety
+// `table` as for [`mp_romfs_ioctl`]; `buf` is null or points to `buf_len`
+// bytes, writable for `MP_ROMFS_READ`, that nothing else uses during the
+// call.
+ptrdiff_t mp_romfs_block(const mp_romfs_table_t *table,
+                         size_t id,
+                         uint32_t method,
+                         ptrdiff_t a,
+                         ptrdiff_t b,
+                         uint8_t *buf,
+                         size_t buf_len);
+#endif
 
 #if defined(MP_ROMFS_SIM)
 // Fills `out` with the layout of chip profile `profile` (an index of

@@ -4,6 +4,7 @@ fn main() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf();
     let harness = root.join("tests/c/ffi_harness.c");
     println!("cargo:rerun-if-changed={}", harness.display());
+    println!("cargo:rerun-if-changed={}", root.join("c_glue").display());
     println!("cargo:rerun-if-env-changed=ROMFS_SANITIZE");
     let mut build = cc::Build::new();
     build.file(&harness).include(root.join("c_glue")).flag("-std=c11").warnings_into_errors(true);

@@ -6,7 +6,8 @@ for that CPU against the qemu build's MicroPython headers, and links the two
 as a firmware would keep them (--gc-sections from mp_vfs_rom_ioctl).  Prints
 text (code + read-only data) of the Rust part, of the C part and of the
 whole module, its data + bss, and the largest Rust symbols of the smallest
-build.  Figures only: nothing asserts.  Port glue is not included (it is
+build; and what the block view adds (ROMFS_BLOCKDEV=1: the core's blockdev
+feature, the shim's romfs module).  Figures only: nothing asserts.  Port glue is not included (it is
 per board; tools/size_report.py reports the module that every port shares).
 
     python tools/size_report.py <cache-dir> <micropython-dir>
@@ -47,12 +48,13 @@ def sizes(obj):
     return text, data, bss
 
 
-def module_object(rust, shim):
+def module_object(rust, shim, roots=("mp_vfs_rom_ioctl",)):
     """The module as a firmware link keeps it: shim and Rust object linked
-    together, garbage-collected from mp_vfs_rom_ioctl (so only the
-    __aeabi_mem* forwarders the Rust code calls remain)."""
+    together, garbage-collected from `roots` (so only the __aeabi_mem*
+    forwarders the Rust code calls remain)."""
     obj = shim.with_name(rust.parent.name + "-" + shim.name.replace("shim", "module"))
-    subprocess.run(["arm-none-eabi-ld", "-r", "--gc-sections", "--no-warn-execstack", "-u", "mp_vfs_rom_ioctl",
+    keep = [arg for root in roots for arg in ("-u", root)]
+    subprocess.run(["arm-none-eabi-ld", "-r", "--gc-sections", "--no-warn-execstack", *keep,
                     "-o", str(obj), str(rust), str(shim)], check=True)
     return obj
 
@@ -70,34 +72,37 @@ def rust_object(cache, target, features):
     return obj
 
 
-def shim_object(cache, mp, cpu):
+def shim_object(cache, mp, cpu, blockdev=False):
     """The module's C files (shim and EABI helpers) for `cpu`, as one object."""
-    objs = []
+    objs, tag = [], cpu[0].replace("-mcpu=", "-") + ("-blockdev" if blockdev else "")
     build = cache / "build" / "qemu"
     for name in ("modromfs", "aeabi_mem"):
-        obj = cache / "size" / (name + cpu[0].replace("-mcpu=", "-") + ".o")
+        obj = cache / "size" / (name + tag + ".o")
         subprocess.run(
             ["arm-none-eabi-gcc", "-Os", "-mthumb", *cpu, "-ffunction-sections", "-fdata-sections", "-std=gnu99",
              f"-I{mp}", f"-I{mp}/ports/qemu", f"-I{build}", f"-I{ROOT}/c_glue", f"-I{ROOT}/ports/qemu/ROMFS_AN385",
              "-DMP_CONFIGFILE=\"romfs_qemu_config.h\"", "-DQEMU_SOC_MPS2", "-DNDEBUG",
+             *(["-DMP_ROMFS_BLOCKDEV=1"] if blockdev else []),
              "-c", str(ROOT / "c_glue" / (name + ".c")), "-o", str(obj)],
             check=True,
         )
         objs.append(obj)
-    shim = cache / "size" / ("shim" + cpu[0].replace("-mcpu=", "-") + ".o")
+    shim = cache / "size" / ("shim" + tag + ".o")
     subprocess.run(["arm-none-eabi-ld", "-r", "--no-warn-execstack", "-o", str(shim), *map(str, objs)], check=True)
     return shim
 
 
 def main():
     cache, mp = Path(sys.argv[1]), Path(sys.argv[2])
-    print(f"{'target':27} {'features':38} {'rust text':>9} {'data+bss':>8} {'C shim':>7} {'total':>6}  used by")
+    print(f"{'target':27} {'features':38} {'rust text':>9} {'data+bss':>8} {'C shim':>7} {'total':>6} {'+block view':>11}  used by")
     smallest = None
     for target, cpu, features, who in BUILDS:
         rust = rust_object(cache, target, features)
         rt, rd, rb = sizes(rust)
         mt, md, mb = sizes(module_object(rust, shim_object(cache, mp, cpu)))
-        print(f"{target:27} {features or '(none)':38} {rt:9} {md + mb:8} {mt - rt:7} {mt:6}  {who}")
+        block = rust_object(cache, target, (features + " blockdev").strip())
+        bt = sizes(module_object(block, shim_object(cache, mp, cpu, True), ("mp_vfs_rom_ioctl", "romfs_module")))[0]
+        print(f"{target:27} {features or '(none)':38} {rt:9} {md + mb:8} {mt - rt:7} {mt:6} {bt - mt:+11}  {who}")
         if smallest is None:
             smallest = rust
     print("\nlargest Rust functions (thumbv6m):")

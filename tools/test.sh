@@ -6,8 +6,9 @@
 #      generated interface files against a fresh generation (cargo test
 #      --workspace); then a time-boxed fuzz pass (fuzz/, FUZZ_SECONDS).
 #   2. The unix test firmware and every qemu board: the test board
-#      (ports/qemu/ROMFS_AN385) and each port's emulation boards
-#      (ports/<port>/qemu/<BOARD>), built with this module.
+#      (ports/qemu/ROMFS_AN385), the same with the block view as
+#      rom_ioctl(2)'s result (ports/qemu/ROMFS_BLOCKDEV) and each port's
+#      emulation boards (ports/<port>/qemu/<BOARD>), built with this module.
 #   3. With MicroPython's run-tests.py: tests/firmware/*.py on every
 #      firmware, tests/testboard/*.py on the two test-board firmwares, and
 #      tests/ports/<port>/<BOARD>/*.py on that board.
@@ -71,7 +72,7 @@ unix_tests() {  # on fresh flash files, one test at a time (they share them)
 [ -n "$UNIX" ] && step "power cuts in the unix firmware" "$PYTHON" tests/powercut/unix_powercut.py "$UNIX"
 
 # The qemu test board, then every port's emulation boards.
-BOARDS=(qemu)
+BOARDS=(qemu qemu:ports/qemu/ROMFS_BLOCKDEV)
 for mk in ports/*/qemu/*/mpconfigboard.mk; do
     [ -f "$mk" ] && BOARDS+=("qemu:$(dirname "$mk")")
 done
@@ -82,12 +83,16 @@ for board in "${BOARDS[@]}"; do
     dir=${board#qemu:}
     tests=("$ROOT"/tests/firmware/*.py)
     [ "$board" = qemu ] && tests+=("$ROOT"/tests/testboard/*.py)
+    # The test board with the block view from rom_ioctl(2): its mpremote
+    # deploys (the block path) are what it adds.
+    block_view=()
+    [ "$dir" = ports/qemu/ROMFS_BLOCKDEV ] && tests=("$ROOT"/tests/firmware/blockdev_conformance.py) block_view=(--block-view)
     port_tests=$ROOT/tests/ports/$(basename "$(dirname "$(dirname "$dir")")")/$(basename "$dir")
     [ "$board" != qemu ] && [ -d "$port_tests" ] && tests+=("$port_tests"/*.py)
     step "firmware tests on $board" run_tests "$CACHE/results/${board//[:\/]/-}" "${tests[@]}" \
         -- -t "execpty:qemu-system-arm -machine mps2-an385 -nographic -monitor null -semihosting -serial pty -kernel $elf"
     step "mpremote deploys to $board" "$PYTHON" tests/mpremote/deploy_test.py --kernel "$elf" \
-        --mpremote "1.29.0=$MPREMOTE_1_29" --mpremote "1.26.1=$MPREMOTE_1_26"
+        --mpremote "1.29.0=$MPREMOTE_1_29" --mpremote "1.26.1=$MPREMOTE_1_26" "${block_view[@]}"
 done
 
 step "memory checks of the C ABI edge" tools/memcheck.sh

@@ -35,7 +35,7 @@
 
 use crate::error::{Error, Result};
 use crate::geometry::{Segment, HEADER_HOLD_MIN};
-use crate::plan::{has_magic, is_blank, Rules, Unit};
+use crate::plan::{has_magic, image_len, is_blank, Rules, Unit};
 
 /// What the core needs from one segment's flash: a read view and one
 /// operation per call.
@@ -89,7 +89,7 @@ const POISONED: u32 = 2;
 /// The largest held header (the largest program unit).
 pub const HOLD_MAX: usize = 32;
 
-/// RAM state of one segment: three words and the held header (44 bytes).
+/// RAM state of one segment: four words and the held header (48 bytes).
 ///
 /// Zero-initialised is the idle state.  Owned by the port (one per segment);
 /// only the core reads or writes it.
@@ -103,6 +103,9 @@ pub struct State {
     hi: u32,
     /// HELD, POISONED.
     flags: u32,
+    /// Block view: the end of the bytes written in order from offset 0
+    /// since the header was held.
+    next: u32,
     /// The held first bytes of the new image.
     hold: [u8; HOLD_MAX],
 }
@@ -110,7 +113,7 @@ pub struct State {
 impl State {
     /// The idle state (all zero).
     pub const fn new() -> Self {
-        State { lo: 0, hi: 0, flags: 0, hold: [0; HOLD_MAX] }
+        State { lo: 0, hi: 0, flags: 0, next: 0, hold: [0; HOLD_MAX] }
     }
 
     /// The pending range `(lo, hi)` in segment offsets (empty if lo >= hi).
@@ -162,7 +165,7 @@ impl<'a, F: Flash> Engine<'a, F> {
     }
 
     /// [`Segment::hold_len`], from the unit already at hand.
-    fn hold_len(&self) -> u32 {
+    pub fn hold_len(&self) -> u32 {
         self.io.rules.unit.max(HEADER_HOLD_MIN)
     }
 
@@ -249,6 +252,12 @@ impl<'a, F: Flash> Engine<'a, F> {
     /// [`Error::NotErased`] for bytes that were neither prepared nor
     /// programmable.  [`Error::Verify`]/[`Error::Io`] on flash failure.
     pub fn write(&mut self, off: u32, data: &[u8]) -> Result<()> {
+        self.write_with(off, data, true)
+    }
+
+    /// [`Engine::write`]; `hold`: whether bytes of the header are held for
+    /// op 5 (else they are programmed like the others).
+    pub fn write_with(&mut self, off: u32, data: &[u8], hold: bool) -> Result<()> {
         let unit = self.io.rules.unit;
         let n = data.len();
         if off > self.seg.len || n > (self.seg.len - off) as usize {
@@ -267,19 +276,19 @@ impl<'a, F: Flash> Engine<'a, F> {
         let at = off + whole as u32;
         // The padded tail is checked before the body programs anything
         // (unless it is pending, where settling makes it programmable).
-        if !rest.is_empty() && !(self.st.lo <= at && at < self.st.hi) {
+        if !(rest.is_empty() || self.st.lo <= at && at < self.st.hi) {
             self.io.apply(at, tail, false)?;
         }
-        self.write_units(off, body)?;
+        self.write_units(off, body, hold)?;
         if rest.is_empty() {
             return Ok(());
         }
-        self.write_units(at, tail)
+        self.write_units(at, tail, hold)
     }
 
     /// Writes whole program units: settles the pending sectors they reach,
     /// checks every unit, then programs the ones that differ.
-    fn write_units(&mut self, off: u32, new: &[u8]) -> Result<()> {
+    fn write_units(&mut self, off: u32, new: &[u8], hold: bool) -> Result<()> {
         let end = off + new.len() as u32;
         // Bytes outside the pending range must be programmable as they are:
         // check before anything changes.
@@ -292,11 +301,12 @@ impl<'a, F: Flash> Engine<'a, F> {
             self.io.apply(hi, after, false)?;
         }
         // The header bytes are held for op 5.
-        let hold_len = self.hold_len();
+        let hold_len = if hold { self.hold_len() } else { 0 };
         if off < hold_len {
             if self.st.flags & HELD == 0 {
                 self.st.hold = [self.io.rules.erased; HOLD_MAX];
                 self.st.flags |= HELD;
+                self.st.next = 0;
             }
             for (h, &b) in self.st.hold.iter_mut().skip(off as usize).zip(new) {
                 *h = b;
@@ -335,6 +345,86 @@ impl<'a, F: Flash> Engine<'a, F> {
         };
         self.io.flash.sync();
         result
+    }
+
+    /// Segment length in bytes.
+    pub fn segment_len(&self) -> u32 {
+        self.seg.len
+    }
+
+    /// Value of an erased byte.
+    pub fn erased(&self) -> u8 {
+        self.io.rules.erased
+    }
+
+    /// The segment's bytes (memory-mapped).
+    pub fn mem(&self) -> &[u8] {
+        self.io.flash.mem()
+    }
+
+    /// The held header bytes while a deploy holds them.
+    pub fn held(&self) -> Option<&[u8]> {
+        (self.st.flags & HELD != 0).then(|| self.st.hold.split_at(self.hold_len().min(HOLD_MAX as u32) as usize).0)
+    }
+
+    /// Begins a deploy without a prepare (the block view's write of a new
+    /// header over blank bytes): clears the failure and held state.
+    pub fn begin(&mut self) {
+        self.st.flags = 0;
+    }
+
+    /// Forgets the pending range: nothing prepared is erased later.
+    pub fn drop_pending(&mut self) {
+        (self.st.lo, self.st.hi) = (0, 0);
+    }
+
+    /// Whether `new` (whole units) can be programmed at `off` as flash is
+    /// now, without an erase.
+    pub fn check(&mut self, off: u32, new: &[u8]) -> Result<()> {
+        self.io.apply(off, new, false)
+    }
+
+    /// Erases `len` bytes at `off` now (`None`: from 0, as the 3-arg
+    /// prepare; else `off` and `len` aligned to [`Engine::min_prepare`]):
+    /// prepares them, erases the sectors that are not blank, or on memory
+    /// without erase programs the erased value.  Starting at 0, begins a
+    /// deploy as a prepare does.
+    ///
+    /// # Errors
+    /// As [`Engine::prepare`]; [`Error::NotErased`] if bytes of the range
+    /// are still not erased (they share a sector with bytes outside the
+    /// segment).
+    pub fn erase_now(&mut self, off: Option<u32>, len: u32) -> Result<()> {
+        self.prepare(off, len)?;
+        self.settle(self.st.hi, 0, &[])?;
+        let at = off.unwrap_or(0);
+        let e = self.io.rules.erased;
+        if self.io.rules.erase_free() {
+            let fill = [e; HOLD_MAX];
+            for o in (at..at + len).step_by(HOLD_MAX) {
+                self.io.apply(o, fill.split_at((at + len - o).min(HOLD_MAX as u32) as usize).0, true)?;
+            }
+        }
+        match self.io.flash.mem().get(at as usize..(at + len) as usize) {
+            Some(b) if is_blank(b, e) => Ok(()),
+            _ => Err(Error::NotErased),
+        }
+    }
+
+    /// Block view: records a write of `off..end`.  Once the bytes from 0
+    /// to the held image's length have all been written in order, commits
+    /// the deploy (op 5).
+    pub fn written(&mut self, off: u32, end: u32) -> Result<()> {
+        if self.st.flags & (HELD | POISONED) != HELD {
+            return Ok(());
+        }
+        if off <= self.st.next {
+            self.st.next = self.st.next.max(end);
+        }
+        match image_len(&self.st.hold) {
+            Some(n) if self.st.next >= n => self.complete(),
+            _ => Ok(()),
+        }
     }
 
     /// Settles pending sectors, in order, until the pending range starts at

@@ -7,6 +7,7 @@
 //! `c_glue/mp_romfs_port.h`, via [`crate::bindings`].
 
 use core::ffi::c_int;
+use core::ptr::NonNull;
 use core::slice;
 use core::sync::atomic::{AtomicBool, Ordering};
 
@@ -46,6 +47,23 @@ pub unsafe extern "C" fn mp_romfs_ioctl(
     if table.is_null() || args.is_null() {
         return Error::BadGeometry.errno() as isize;
     }
+    // SAFETY: non-null, and valid per this function's contract.
+    let table = unsafe { &*table };
+    // SAFETY: `args` points to `n_args` integers (contract).
+    let args = unsafe { slice::from_raw_parts(args, n_args) };
+    // SAFETY: null, or `buf_len` bytes that do not change (contract).
+    let buf = unsafe { bytes(buf, buf_len) };
+    exclusive(|| match route(args, table.count) {
+        (true, id) => match open(table, id as u32, buf) {
+            Ok(mut engine) => run(&mut engine, args, buf),
+            Err(e) => e.errno() as isize,
+        },
+        (false, answer) => answer,
+    })
+}
+
+/// Runs `f` unless a call is already running (then -EBUSY).
+fn exclusive(f: impl FnOnce() -> isize) -> isize {
     // A load and a store, not a swap: thumbv6m has no atomic read-modify-
     // write, and the only other caller is this same thread, nested (through
     // the poll hook), for which program order is all the ordering needed:
@@ -54,30 +72,85 @@ pub unsafe extern "C" fn mp_romfs_ioctl(
         return Error::Busy.errno() as isize;
     }
     BUSY.store(true, Ordering::Relaxed);
-    // SAFETY: non-null, and valid per this function's contract.
-    let table = unsafe { &*table };
-    // SAFETY: `args` points to `n_args` integers (contract).
-    let args = unsafe { slice::from_raw_parts(args, n_args) };
-    let buf = if buf.is_null() {
-        &[][..]
-    } else {
-        // SAFETY: `buf` points to `buf_len` bytes that do not change (contract).
-        unsafe { slice::from_raw_parts(buf, buf_len) }
-    };
-    let result = match route(args, table.count) {
-        (true, id) => match open(table, id as u32) {
-            Ok(mut engine) => run(&mut engine, args, buf),
-            Err(e) => e.errno() as isize,
-        },
-        (false, answer) => answer,
-    };
+    let result = f();
     BUSY.store(false, Ordering::Relaxed);
     result
 }
 
-/// The engine of segment `id` (< `table.count`, checked by `route`), or
-/// [`Error::BadGeometry`] if the port's description is unusable.
-fn open(table: &mp_romfs_table_t, id: u32) -> Result<Engine<'_, PortFlash<'_>>> {
+/// The `len` bytes at `ptr` (none if null).
+///
+/// # Safety
+/// `ptr` is null or points to `len` bytes that stay valid and unchanged
+/// while the slice is used.
+unsafe fn bytes<'b>(ptr: *const u8, len: usize) -> &'b [u8] {
+    if ptr.is_null() {
+        &[]
+    } else {
+        // SAFETY: per this function's contract.
+        unsafe { slice::from_raw_parts(ptr, len) }
+    }
+}
+
+/// The block view of segment `id` (`romfs.segment(id)`): `method` is
+/// `MP_ROMFS_READ` or `MP_ROMFS_WRITE`, plus `MP_ROMFS_AT` for the extended
+/// form, with `a` the block, `b` the offset, `buf`/`buf_len` the buffer; or
+/// `MP_ROMFS_IOCTL` with `a` the op, `b` its argument.  Returns 0 or a
+/// negative errno (ioctl: its value, or `MP_ROMFS_NONE` for an op the
+/// protocol does not define).  See the `block` module for the semantics.
+///
+/// # Safety
+/// `table` as for [`mp_romfs_ioctl`]; `buf` is null or points to `buf_len`
+/// bytes, writable for `MP_ROMFS_READ`, that nothing else uses during the
+/// call.
+#[cfg(feature = "blockdev")]
+#[no_mangle]
+pub unsafe extern "C" fn mp_romfs_block(
+    table: *const mp_romfs_table_t,
+    id: usize,
+    method: u32,
+    a: isize,
+    b: isize,
+    buf: *mut u8,
+    buf_len: usize,
+) -> isize {
+    use crate::block::{self, AT, IOCTL, READ_BLOCKS as READ, WRITE_BLOCKS as WRITE};
+    if table.is_null() {
+        return Error::BadGeometry.errno() as isize;
+    }
+    // SAFETY: non-null, and valid per this function's contract.
+    let table = unsafe { &*table };
+    if id >= table.count as usize {
+        return Error::BadRequest.errno() as isize;
+    }
+    // SAFETY: null, or `buf_len` bytes nothing else uses (contract); read
+    // here only for writes.
+    let src = unsafe { bytes(buf, buf_len) };
+    exclusive(|| {
+        let mut engine = match open(table, id as u32, src) {
+            Ok(engine) => engine,
+            Err(e) => return e.errno() as isize,
+        };
+        let at = method & AT != 0;
+        let result = match method & !AT {
+            IOCTL if !at => return block::ioctl(&mut engine, a, b),
+            READ => match NonNull::new(buf) {
+                // SAFETY: `buf_len` writable bytes nothing else uses
+                // (contract); `open` checked that they are not the segment.
+                Some(p) => block::read(&engine, a, b, unsafe { slice::from_raw_parts_mut(p.as_ptr(), buf_len) }),
+                None => block::read(&engine, a, b, &mut []),
+            },
+            WRITE => block::write(&mut engine, a, at.then_some(b), src),
+            _ => Err(Error::BadRequest),
+        };
+        result.map_or_else(|e| e.errno() as isize, |()| 0)
+    })
+}
+
+/// The engine of segment `id` (< `table.count`, checked by the caller), or
+/// [`Error::BadGeometry`] if the port's description is unusable, or
+/// [`Error::BadRequest`] if the caller's buffer `buf` overlaps the segment
+/// (its bytes would change under the call).
+fn open<'t>(table: &'t mp_romfs_table_t, id: u32, buf: &[u8]) -> Result<Engine<'t, PortFlash<'t>>> {
     if table.segs.is_null() || table.states.is_null() {
         return Err(Error::BadGeometry);
     }
@@ -99,6 +172,10 @@ fn open(table: &mp_romfs_table_t, id: u32) -> Result<Engine<'_, PortFlash<'_>>> 
         // SAFETY: `runs` has `n_runs` entries of immutable data.
         unsafe { slice::from_raw_parts(g.runs, g.n_runs as usize) }
     };
+    let (start, end) = (desc.mem as usize, desc.mem as usize + desc.len as usize);
+    if !buf.is_empty() && (buf.as_ptr() as usize) < end && start < buf.as_ptr() as usize + buf.len() {
+        return Err(Error::BadRequest);
+    }
     let seg = Segment::new(desc.addr, desc.len, Geometry::new(g, runs))?;
     Ok(Engine::new(seg, st, PortFlash(desc)))
 }

@@ -16,6 +16,8 @@
 extern crate std;
 
 pub mod bindings;
+#[cfg(feature = "blockdev")]
+pub mod block;
 pub mod engine;
 pub mod error;
 pub mod ffi;

@@ -1,7 +1,9 @@
 //! Power loss at every flash operation of a deploy.
 //!
 //! For each chip geometry, an old image is deployed, then a new one over it
-//! with mpremote 1.29.0's call sequence and with 1.26.1's.  For every index
+//! with mpremote 1.29.0's call sequence, with 1.26.1's, and with mpremote's
+//! sequence for a block device (the block view: `ioctl(6)` per block, then
+//! extended `writeblocks`, no sync).  For every index
 //! of the new deploy's flash operations and each tear model (the operation
 //! not started; half done with the first half of an erase erased; half done
 //! with the second half erased — programs are half done in both), the power
@@ -71,19 +73,30 @@ fn erases_header(op: &Op, addr: u32) -> bool {
     matches!(*op, Op::Erase { addr: at, size } if at <= addr && addr - at < size)
 }
 
-fn deploy(rig: &mut Rig, image: &[u8], new_mpremote: bool) {
-    if new_mpremote {
-        rig.deploy_1_29(image)
-    } else {
-        rig.deploy_1_26(image)
+/// The client sequences of a deploy.
+#[derive(Clone, Copy, Debug)]
+enum Client {
+    /// mpremote 1.29.0 through `vfs.rom_ioctl`.
+    Mpremote129,
+    /// mpremote 1.26.1 through `vfs.rom_ioctl`.
+    Mpremote126,
+    /// mpremote (either version) through the block view.
+    BlockView,
+}
+
+fn deploy(rig: &mut Rig, image: &[u8], client: Client) {
+    match client {
+        Client::Mpremote129 => rig.deploy_1_29(image),
+        Client::Mpremote126 => rig.deploy_1_26(image),
+        Client::BlockView => rig.deploy_block(image),
     }
 }
 
-/// Cuts at every operation of deploying `new` over `old`, with both
-/// mpremote sequences and every tear model.
+/// Cuts at every operation of deploying `new` over `old`, with every
+/// client sequence and every tear model.
 fn cut_everywhere(make: impl Fn() -> Rig, old: &[u8], new: &[u8]) -> Outcomes {
     let mut out = Outcomes::default();
-    for new_mpremote in [true, false] {
+    for client in [Client::Mpremote129, Client::Mpremote126, Client::BlockView] {
         let mut base = make();
         base.deploy_1_29(old);
         assert!(holds(base.mem(), old));
@@ -91,7 +104,7 @@ fn cut_everywhere(make: impl Fn() -> Rig, old: &[u8], new: &[u8]) -> Outcomes {
             let mut dry = make();
             dry.deploy_1_29(old);
             let before = dry.sim.log.len();
-            deploy(&mut dry, new, new_mpremote);
+            deploy(&mut dry, new, client);
             assert!(holds(dry.mem(), new), "an uncut deploy lands");
             let write_once = dry.sim.profile().flags & mp_romfs::bindings::MP_ROMFS_WRITE_ONCE as u8 != 0;
             ((dry.sim.log.len() - before) as u64, dry.sim.log.split_off(before), write_once)
@@ -105,7 +118,7 @@ fn cut_everywhere(make: impl Fn() -> Rig, old: &[u8], new: &[u8]) -> Outcomes {
                 let mut rig = make();
                 rig.deploy_1_29(old);
                 rig.sim.cut_after(cut, tear);
-                deploy(&mut rig, new, new_mpremote);
+                deploy(&mut rig, new, client);
                 assert_eq!(rig.sim.is_dead(), cut < ops, "the cut at operation {cut} happened");
                 // Reboot: RAM state gone, power back, flash as it is.
                 rig.state = mp_romfs::engine::State::new();
@@ -120,7 +133,7 @@ fn cut_everywhere(make: impl Fn() -> Rig, old: &[u8], new: &[u8]) -> Outcomes {
                     }
                     Some(_) => {
                         out.violations += 1;
-                        eprintln!("violation: cut at {cut}/{ops} ({tear:?}), mpremote {}", if new_mpremote { "1.29" } else { "1.26" });
+                        eprintln!("violation: cut at {cut}/{ops} ({tear:?}), {client:?}");
                     }
                 }
                 assert_eq!(rig.sim.stats.violations, 0, "illegal flash operation before the cut");

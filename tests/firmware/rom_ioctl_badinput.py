@@ -97,6 +97,7 @@ ROWS = [
     ("write misaligned", (4, w, 1, b"\x00" * unit), EINVAL if unit > 1 else EIO, False),
     ("write of old bytes' complement, no prepare", (4, w, 0, bytes(255 - b for b in image(8192)[:64])), EIO, False),
     ("odd-length write over the old image, no prepare", (4, w, max(8, unit), b"\xff\xfe\xfd"), EIO, False),
+    ("write from the segment's own memory", (4, w, 4096, memoryview(vfs.rom_ioctl(2, w))[: 2 * unit]), EINVAL, False),
     ("empty buffer", (4, w, 0, b""), 0, False),
     ("op 5 without writes", (5, w), EIO, False),
     ("op 5 repeated", (5, w), 0, False),

@@ -9,7 +9,9 @@ previous deploy to that segment, so every deploy replaces an image.  Checks,
 per deploy: `romfs query` reports the segment and the new image size; every
 file of the folder is on the mounted segment with the same bytes (CRC-32 and
 length); a module imports from it; segment 0 is mounted at /rom after a soft
-reset.  Prints one line per check and exits 1 if any failed.
+reset.  With --block-view, vfs.rom_ioctl(2, id) must be the block view
+(mpremote then deploys as to a block device), else a memoryview.  Prints
+one line per check and exits 1 if any failed.
 """
 
 import argparse
@@ -108,6 +110,7 @@ def main():
     ap.add_argument("--kernel", required=True)
     ap.add_argument("--mpremote", action="append", required=True, help="VERSION=EXECUTABLE")
     ap.add_argument("--size", type=int, default=48_000, help="bytes of the binary file")
+    ap.add_argument("--block-view", action="store_true", help="the board's rom_ioctl(2) returns the block view")
     args = ap.parse_args()
 
     failures = 0
@@ -122,12 +125,15 @@ def main():
         _, out, _ = mpremote(first, board.pty, "exec", "import vfs; print(vfs.rom_ioctl(1))")
         segments = int(out.split()[-1])
         check(segments > 0, f"the board has {segments} segments")
+        _, out, _ = mpremote(first, board.pty, "exec", "import vfs; print(hasattr(vfs.rom_ioctl(2, 0), 'ioctl'))")
+        path = "the block view: ioctl(6, n), writeblocks(n, buf, offset)" if args.block_view else "a memoryview: rom_ioctl ops 3-5"
+        check(out.split()[-1] == str(args.block_view), f"vfs.rom_ioctl(2, id) is {path}, the path mpremote deploys through")
         for spec in args.mpremote:
             version, exe = spec.split("=", 1)
             for seg in range(segments):
                 tag = f"{version}-seg{seg}"
                 folder = Path(tmp) / tag
-                size = min(args.size, int(mpremote(exe, board.pty, "exec", f"import vfs; print(len(vfs.rom_ioctl(2, {seg})))")[1].split()[-1]) // 2)
+                size = min(args.size, int(mpremote(exe, board.pty, "exec", f"import vfs; print(len(memoryview(vfs.rom_ioctl(2, {seg}))))")[1].split()[-1]) // 2)
                 module, files = make_folder(folder, tag, size)
                 rc, out, secs = mpremote(exe, board.pty, "romfs", "--partition", str(seg), "deploy", str(folder))
                 check(rc == 0 and "ROMFS image deployed" in out, f"mpremote {version} deploys to segment {seg} ({secs:.1f} s)")

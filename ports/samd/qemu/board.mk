@@ -13,6 +13,9 @@ QEMU_MACHINE = mps2-an385
 CFLAGS += -DQEMU_SOC_MPS2
 # mps2.ld with .data copied in place (see samd_emu.ld).
 LDSCRIPT = $(abspath $(BOARD_DIR)/../samd_emu.ld)
+# A heap that holds a whole 256K (and up to 608K) block twice over, for the
+# block-device conformance test (the machine has 4 MiB of RAM).
+MICROPY_HEAP_SIZE = 3145728
 FROZEN_MANIFEST =
 
 SAMD_EMU_DIR := $(abspath $(BOARD_DIR)/..)

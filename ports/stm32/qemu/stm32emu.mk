@@ -13,6 +13,9 @@ CFLAGS += -mthumb -mcpu=cortex-m3 -mfloat-abi=soft
 CFLAGS += -DQEMU_SOC_MPS2
 CFLAGS += -DMICROPY_HW_MCU_NAME='"Cortex-M3"'
 LDSCRIPT = mcu/arm/mps2.ld
+# A heap that holds a whole 256K (and up to 608K) block twice over, for the
+# block-device conformance test (the machine has 4 MiB of RAM).
+MICROPY_HEAP_SIZE = 3145728
 SRC_BOARD_O = shared/runtime/gchelper_native.o shared/runtime/gchelper_thumb2.o
 MPY_CROSS_FLAGS += -march=armv7m
 FROZEN_MANIFEST =

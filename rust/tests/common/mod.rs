@@ -3,7 +3,9 @@
 #![allow(dead_code)]
 
 use mp_romfs::bindings::mp_romfs_geometry_t;
+use mp_romfs::block;
 use mp_romfs::engine::{Engine, State};
+use mp_romfs::error::Result;
 use mp_romfs::geometry::{Geometry, Segment};
 use mp_romfs::ioctl::{route, run};
 use mp_romfs::sim::{NorSim, Op, Profile, SimSegment};
@@ -53,6 +55,48 @@ impl Rig {
                 self.syncs += flash.syncs;
                 r
             }
+        }
+    }
+
+    /// Runs `f` on the segment's engine (as one call of the block view).
+    pub fn engine<R>(&mut self, f: impl FnOnce(&mut Engine<'_, &mut SimSegment<'_, Vec<u8>>>) -> R) -> R {
+        let seg = Segment::new(self.addr, self.len, Geometry::new(&self.raw, self.sim.profile().runs)).expect("valid segment");
+        let mut flash = SimSegment::new(&mut self.sim, self.addr, self.len);
+        let r = f(&mut Engine::new(seg, &mut self.state, &mut flash));
+        self.polls += flash.polls;
+        self.syncs += flash.syncs;
+        r
+    }
+
+    /// Block view: `ioctl(op, arg)`.
+    pub fn blk_ioctl(&mut self, op: isize, arg: isize) -> isize {
+        self.engine(|e| block::ioctl(e, op, arg))
+    }
+
+    /// Block view: `writeblocks(block, buf)` or `writeblocks(block, buf, offset)`.
+    pub fn writeblocks(&mut self, block: isize, buf: &[u8], offset: Option<isize>) -> isize {
+        errno(self.engine(|e| block::write(e, block, offset, buf)))
+    }
+
+    /// Block view: `readblocks(block, buf, offset)`.
+    pub fn readblocks(&mut self, block: isize, buf: &mut [u8], offset: isize) -> isize {
+        errno(self.engine(|e| block::read(e, block, offset, buf)))
+    }
+
+    /// Deploys `image` as mpremote does to a block device (both versions):
+    /// `ioctl(6, n)` for each block the image covers, then
+    /// `writeblocks(n, chunk, offset)` with chunks of min(4 KiB, block
+    /// size), zero-padded; no sync.  Results unchecked, as mpremote does.
+    pub fn deploy_block(&mut self, image: &[u8]) {
+        let bs = self.blk_ioctl(5, 0) as usize;
+        for off in (0..image.len()).step_by(bs) {
+            self.blk_ioctl(6, (off / bs) as isize);
+        }
+        let chunk = bs.min(4096);
+        for off in (0..image.len()).step_by(chunk) {
+            let mut buf = image[off..image.len().min(off + chunk)].to_vec();
+            buf.resize(chunk, 0);
+            self.writeblocks((off / bs) as isize, &buf, Some((off % bs) as isize));
         }
     }
 
@@ -126,6 +170,11 @@ impl Rig {
             self.write(off as u32, &buf);
         }
     }
+}
+
+/// 0 or the negative errno, as the C ABI returns.
+pub fn errno(r: Result<()>) -> isize {
+    r.map_or_else(|e| e.errno() as isize, |()| 0)
 }
 
 /// A ROMFS-looking image of `len` bytes (header, then a pattern from `seed`).
