@@ -1,0 +1,14 @@
+// The qemu port's configuration with vfs.rom_ioctl switched on, and what an
+// alif board's mpconfigboard.h sets for ROMFS (ALIF_ENSEMBLE, HP core).
+#define MICROPY_HW_ROMFS_ENABLE_PART0 (1)   // OSPI
+#define MICROPY_HW_ROMFS_ENABLE_PART1 (1)   // MRAM
+#define MICROPY_HW_ENABLE_OSPI (1)
+
+#include <mpconfigport.h>
+
+#undef MICROPY_VFS_ROM_IOCTL
+#define MICROPY_VFS_ROM_IOCTL (1)
+
+// Emulated memories are set up once, before /rom is mounted.
+void alif_emu_init(void);
+#define MICROPY_PORT_INIT_FUNC alif_emu_init()
