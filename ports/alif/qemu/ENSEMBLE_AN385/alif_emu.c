@@ -183,7 +183,7 @@ int ospi_flash_write(uint32_t addr, uint32_t len, const uint8_t *src) {
 //   state()       (mram_writable, mpu_calls, mram_writes, sector_erases,
 //                  block_erases, page_writes, faults)
 //   mem(addr, n)  n bytes of emulated memory at CPU address addr (inside
-//                  the MRAM or the OSPI window), as bytes
+//                  the MRAM or the OSPI window), as a read-only memoryview
 //   MRAM_BASE, OSPI_XIP_BASE
 
 static mp_obj_t alif_emu_state(void) {
@@ -205,7 +205,7 @@ static mp_obj_t alif_emu_mem(mp_obj_t addr_in, mp_obj_t len_in) {
     if (!in_mram && !in_ospi) {
         mp_raise_ValueError(MP_ERROR_TEXT("not emulated memory"));
     }
-    return mp_obj_new_bytes((const byte *)a, n);
+    return mp_obj_new_memoryview('B', n, (void *)a);
 }
 static MP_DEFINE_CONST_FUN_OBJ_2(alif_emu_mem_obj, alif_emu_mem);
 
