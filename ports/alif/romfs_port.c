@@ -60,6 +60,7 @@ static const mp_romfs_geometry_t mram_geom = {
     mram_runs, 1, MRAM_BASE, 0, 4, 0xff, MP_ROMFS_NO_ERASE
 };
 
+#if MICROPY_HW_ENABLE_OSPI
 // OSPI NOR: device addresses are offsets into the XIP window, 4 KiB
 // sectors, 32-bit words; [1] also has 64 KiB block erases.
 static const mp_romfs_sector_run_t ospi_runs[] = { { OSPI0_XIP_SIZE >> 12, 12 } };
@@ -73,6 +74,7 @@ static const mp_romfs_geometry_t ospi_geom[2] = {
 // port's OSPI driver has none; a port that adds one gets block erases
 // here, else every erase is a 4 KiB sector erase.
 int ospi_flash_erase_block_64k(uint32_t addr) __attribute__((weak));
+#endif
 
 static mp_romfs_segment_t segs[NPARTS];
 static struct mp_romfs_state states[NPARTS];
@@ -90,10 +92,12 @@ const mp_romfs_table_t *mp_romfs_port_table(void) {
         s->len = parts[i].size;
         if (start - MRAM_BASE < MRAM_SIZE) {
             s->geom = &mram_geom;
+            continue;
         }
         #if MICROPY_HW_ENABLE_OSPI
-        else if (start - ospi_flash_get_xip_base() < OSPI0_XIP_SIZE) {
-            s->addr = start - ospi_flash_get_xip_base();
+        uintptr_t off = start - ospi_flash_get_xip_base();
+        if (off < OSPI0_XIP_SIZE) {
+            s->addr = off;
             s->geom = &ospi_geom[ospi_flash_erase_block_64k != NULL];
         }
         #endif
