@@ -151,11 +151,18 @@ int ospi_flash_erase_sector(uint32_t addr) {
     return sim_result(mp_romfs_sim_erase(DEV_OSPI, addr, 4096));
 }
 
+#ifndef ALIF_EMU_BLOCK_ERASE
+#define ALIF_EMU_BLOCK_ERASE (1)
+#endif
+
+#if ALIF_EMU_BLOCK_ERASE
 // The optional 64 KiB block erase romfs_port.c looks for (the chip's 0xdc).
+// Without it (board ENSEMBLE_AN385_4K), the driver is as in MicroPython.
 int ospi_flash_erase_block_64k(uint32_t addr) {
     ++emu.block_erases;
     return sim_result(mp_romfs_sim_erase(DEV_OSPI, addr, 65536));
 }
+#endif
 
 int ospi_flash_write(uint32_t addr, uint32_t len, const uint8_t *src) {
     if ((addr | len) & 3) {

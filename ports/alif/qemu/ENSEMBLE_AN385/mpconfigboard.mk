@@ -6,6 +6,9 @@
 #   ROMFS partition 1: 1 MiB of MRAM, where ensemble.ld.S puts MRAM_FS
 #
 # Build: tools/build-firmware.sh qemu:ports/alif/qemu/ENSEMBLE_AN385
+# This folder (the _4K variant includes this file from its own).
+ALIF_EMU_DIR := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+
 QEMU_ARCH = arm
 QEMU_MACHINE = mps2-an385
 
@@ -21,14 +24,14 @@ MPY_CROSS_FLAGS += -march=armv7m
 
 # The qemu port's config with vfs.rom_ioctl on, plus what an alif board's
 # mpconfigboard.h sets (ROMFS partitions, OSPI) and the emulation's init.
-CFLAGS += -DMP_CONFIGFILE='"romfs_alif_config.h"' -I$(BOARD_DIR)
+CFLAGS += -DMP_CONFIGFILE='"romfs_alif_config.h"' -I$(ALIF_EMU_DIR)
 FROZEN_MANIFEST =
 
 # Headers: stand-ins for the Alif DFP's (mram.h, global_map.h), then the
 # alif port's own mpu.h and ospi_flash.h from this MicroPython tree, searched
 # after everything else so that the qemu port's headers win.
-ROMFS_ALIF := $(abspath $(BOARD_DIR)/../..)
+ROMFS_ALIF := $(abspath $(ALIF_EMU_DIR)/../..)
 CFLAGS += -I$(ROMFS_ALIF)/qemu/include -idirafter $(abspath $(TOP))/ports/alif
 
 ROMFS_FEATURES = block-erase no-erase rewrite-skip sim-ffi
-ROMFS_GLUE = $(ROMFS_ALIF)/romfs_port.c $(ROMFS_ALIF)/../testboard/romfs_testmod.c $(abspath $(BOARD_DIR)/alif_emu.c)
+ROMFS_GLUE = $(ROMFS_ALIF)/romfs_port.c $(ROMFS_ALIF)/../testboard/romfs_testmod.c $(ALIF_EMU_DIR)/alif_emu.c
