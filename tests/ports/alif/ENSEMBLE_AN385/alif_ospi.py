@@ -19,6 +19,15 @@ def untouched(addr, n):
     return all(bytes(m[o : o + 4096]) == OUTSIDE[: min(4096, n - o)] for o in range(0, n, 4096))
 
 
+def blank(off, n):
+    # Whatever earlier tests on this board left there: erased, by writing
+    # 0xff (which only an erase can give), so that the counts below do not
+    # depend on them.
+    vfs.rom_ioctl(3, SEG, off, n)
+    ok = all(vfs.rom_ioctl(4, SEG, o, b"\xff" * 4096) == 0 for o in range(off, off + n, 4096))
+    return ok and vfs.rom_ioctl(5, SEG) == 0
+
+
 def emu():
     s = alif_emu.state()
     return {"sector": s[3], "block": s[4], "pages": s[5], "faults": s[6]}
@@ -60,6 +69,7 @@ print("geometry", hex(addr), length, base, runs, hex(mask), unit, erased, flags)
 step = vfs.rom_ioctl(6, SEG)
 print("op3", vfs.rom_ioctl(3, SEG, 0), "op6", step)
 rom = vfs.rom_ioctl(2, SEG)
+print("made blank", blank(0, 262144), blank(length - 65536, 65536))
 
 # mpremote 1.26.1's one 3-arg prepare of the whole partition erases nothing
 # yet: it returns at once.
