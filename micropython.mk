@@ -21,6 +21,13 @@
 #                      (rust-src) and the core is built with -Zbuild-std.
 #   ROMFS_GLUE         The port glue C file(s); by default ports/<port>/romfs_port.c.
 #   ROMFS_CARGO_DIR    Cargo's target folder (default: in the build folder).
+#   ROMFS_SHIM         The C shim (default c_glue/modromfs.c; the benchmark
+#                      swaps in a model of upstream's algorithm).
+
+# MicroPython after 1.26 includes both this file and c_glue/micropython.mk
+# when USER_C_MODULES is this repository: the second inclusion does nothing.
+ifeq ($(ROMFS_MK_INCLUDED),)
+ROMFS_MK_INCLUDED := 1
 
 ROMFS_DIR := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 ROMFS_SRC_DIR ?= $(USERMOD_DIR)
@@ -31,9 +38,10 @@ ROMFS_RUSTC ?= rustc
 ROMFS_GLUE ?= $(wildcard $(ROMFS_SRC_DIR)/ports/$(ROMFS_PORT)/romfs_port.c)
 
 # --- C side ---------------------------------------------------------------
-ROMFS_SHIM := $(ROMFS_SRC_DIR)/c_glue/modromfs.c
+ROMFS_SHIM ?= $(ROMFS_SRC_DIR)/c_glue/modromfs.c
 SRC_USERMOD_C += $(ROMFS_SHIM)
 SRC_USERMOD_C += $(ROMFS_GLUE)
+SRC_USERMOD_LIB_C += $(ROMFS_SRC_DIR)/c_glue/aeabi_mem.c
 CFLAGS_USERMOD += -I$(ROMFS_DIR)/c_glue
 
 # The object that defines the port's own mp_vfs_rom_ioctl, by port.
@@ -69,7 +77,7 @@ ROMFS_RUST_TARGET ?= $(strip \
 # Flash rules by port: each costs code (see rust/Cargo.toml).
 ROMFS_FEATURES_stm32 = block-erase write-once rewrite-skip
 ROMFS_FEATURES_alif = block-erase no-erase rewrite-skip
-ROMFS_FEATURES_samd = $(if $(filter thumbv6m%,$(ROMFS_RUST_TARGET)),,rewrite-skip)
+ROMFS_FEATURES_samd = $(if $(filter thumbv6m%,$(ROMFS_RUST_TARGET)),,write-once rewrite-skip)
 ROMFS_FEATURES ?= $(if $(filter $(ROMFS_PORT),stm32 alif samd),$(ROMFS_FEATURES_$(ROMFS_PORT)),all-rules rewrite-skip)
 
 ROMFS_CARGO_DIR ?= $(BUILD)/romfs/cargo
@@ -84,8 +92,13 @@ else
 LDFLAGS_USERMOD += $(ROMFS_OBJ)
 endif
 
-# The shim's object depends on the Rust object, so that it exists by link time.
-$(BUILD)/$(patsubst $(USER_C_MODULES)/%.c,%.o,$(ROMFS_SHIM)): $(ROMFS_OBJ)
+# The shim's object depends on the Rust object, so that it exists by link
+# time (and a changed core relinks).  Its path: up to 1.26, the source's path
+# under USER_C_MODULES; after, under the basename of the module's folder
+# (this repository's, or c_glue's when USER_C_MODULES names c_glue).
+ROMFS_SHIM_OBJ = $(filter %.o,$(BUILD)/$(patsubst $(USER_C_MODULES)/%.c,%.o,$(ROMFS_SHIM)) \
+	$(foreach d,$(ROMFS_SRC_DIR) $(ROMFS_SRC_DIR)/c_glue,$(BUILD)/$(notdir $(d))/$(patsubst $(d)/%.c,%.o,$(ROMFS_SHIM))))
+$(ROMFS_SHIM_OBJ): $(ROMFS_OBJ)
 
 .PHONY: romfs-rust
 $(ROMFS_OBJ): romfs-rust
@@ -95,3 +108,5 @@ $(ROMFS_OBJ): romfs-rust
 		--cargo "$(ROMFS_CARGO)" --rustc "$(ROMFS_RUSTC)" --ld "$(LD)" --objcopy "$(OBJCOPY)" \
 		--target "$(ROMFS_RUST_TARGET)" --features "$(ROMFS_FEATURES)" \
 		--target-dir "$(abspath $(ROMFS_CARGO_DIR))" --out "$(abspath $@)"
+
+endif # ROMFS_MK_INCLUDED

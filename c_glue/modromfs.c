@@ -10,8 +10,6 @@
  *
  * SPDX-License-Identifier: MIT
  */
-#include <string.h>
-
 #include "py/runtime.h"
 #include "extmod/vfs.h"
 
@@ -20,7 +18,9 @@
 #if MICROPY_VFS_ROM_IOCTL
 
 mp_obj_t mp_vfs_rom_ioctl(size_t n_args, const mp_obj_t *args) {
-    ptrdiff_t arg[4] = {0};
+    // Only the first n_args are read, and MicroPython passes at least one
+    // (rom_ioctl takes 1..4 arguments): no initialisation needed.
+    ptrdiff_t arg[4];
     mp_buffer_info_t buf = {NULL, 0, 0};
     for (size_t i = 0; i < n_args; ++i) {
         if (i == 3 && arg[0] == MP_VFS_ROM_IOCTL_WRITE) {
@@ -43,23 +43,5 @@ mp_obj_t mp_vfs_rom_ioctl(size_t n_args, const mp_obj_t *args) {
 void mp_romfs_fatal(void) {
     nlr_jump_fail(NULL);
 }
-
-#if defined(__ARM_EABI__)
-// Rust code on ARM calls the EABI memory helpers, which libgcc lacks and a
-// port linked without newlib does not have: forward them to the port's own
-// memcpy/memset (weak, so a libc's take precedence).
-#define MP_ROMFS_AEABI(name, ...) __attribute__((weak)) void name(__VA_ARGS__)
-MP_ROMFS_AEABI(__aeabi_memcpy, void *d, const void *s, size_t n) { memcpy(d, s, n); }
-MP_ROMFS_AEABI(__aeabi_memcpy4, void *d, const void *s, size_t n) { memcpy(d, s, n); }
-MP_ROMFS_AEABI(__aeabi_memcpy8, void *d, const void *s, size_t n) { memcpy(d, s, n); }
-MP_ROMFS_AEABI(__aeabi_memmove, void *d, const void *s, size_t n) { memmove(d, s, n); }
-MP_ROMFS_AEABI(__aeabi_memmove4, void *d, const void *s, size_t n) { memmove(d, s, n); }
-MP_ROMFS_AEABI(__aeabi_memset, void *d, size_t n, int c) { memset(d, c, n); }
-MP_ROMFS_AEABI(__aeabi_memset4, void *d, size_t n, int c) { memset(d, c, n); }
-MP_ROMFS_AEABI(__aeabi_memset8, void *d, size_t n, int c) { memset(d, c, n); }
-MP_ROMFS_AEABI(__aeabi_memclr, void *d, size_t n) { memset(d, 0, n); }
-MP_ROMFS_AEABI(__aeabi_memclr4, void *d, size_t n) { memset(d, 0, n); }
-MP_ROMFS_AEABI(__aeabi_memclr8, void *d, size_t n) { memset(d, 0, n); }
-#endif
 
 #endif // MICROPY_VFS_ROM_IOCTL

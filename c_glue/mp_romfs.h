@@ -55,8 +55,6 @@
 #define MP_ROMFS_SIM_ALIF_MRAM 7
 #endif
 
-
-
 #if defined(MP_ROMFS_SIM)
 // Counters of a simulated device, for C.
 struct mp_romfs_sim_stats {

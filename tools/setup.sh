@@ -43,6 +43,12 @@ DEB_CARGO=/usr/bin/cargo
 # Host builds and tests use the cargo on PATH (rustup's), else Debian's.
 command -v cargo >/dev/null || export PATH=/usr/bin:$PATH
 
+# cargo-fuzz (pinned) for the fuzz target in fuzz/, on rustup's nightly.
+if ! cargo fuzz --version 2>/dev/null | grep -q "0.13.2"; then
+    say "installing cargo-fuzz 0.13.2"
+    cargo install -q cargo-fuzz --version 0.13.2 --locked
+fi
+
 # --- MicroPython source -----------------------------------------------------
 if [ -z "${MICROPY_DIR:-}" ]; then
     MICROPY_DIR=$CACHE/micropython

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BUILDS = [
     ("thumbv6m-none-eabi", ["-mcpu=cortex-m0plus", "-mfloat-abi=soft"], "", "samd (SAMD21)"),
     ("thumbv7m-none-eabi", ["-mcpu=cortex-m3", "-mfloat-abi=soft"], "all-rules rewrite-skip", "qemu test board"),
-    ("thumbv7em-none-eabihf", ["-mcpu=cortex-m4", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16"], "rewrite-skip", "samd (SAMD51)"),
+    ("thumbv7em-none-eabihf", ["-mcpu=cortex-m4", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16"], "write-once rewrite-skip", "samd (SAMD51)"),
     ("thumbv7em-none-eabihf", ["-mcpu=cortex-m7", "-mfloat-abi=hard", "-mfpu=fpv5-d16"], "block-erase write-once rewrite-skip", "stm32 (F4/F7/H7)"),
     ("thumbv8m.main-none-eabihf", ["-mcpu=cortex-m55", "-mfloat-abi=hard"], "block-erase no-erase rewrite-skip", "alif (M55)"),
 ]
@@ -71,16 +71,22 @@ def rust_object(cache, target, features):
 
 
 def shim_object(cache, mp, cpu):
-    obj = cache / "size" / ("shim" + cpu[0].replace("-mcpu=", "-") + ".o")
+    """The module's C files (shim and EABI helpers) for `cpu`, as one object."""
+    objs = []
     build = cache / "build" / "qemu"
-    subprocess.run(
-        ["arm-none-eabi-gcc", "-Os", "-mthumb", *cpu, "-ffunction-sections", "-fdata-sections", "-std=gnu99",
-         f"-I{mp}", f"-I{mp}/ports/qemu", f"-I{build}", f"-I{ROOT}/c_glue", f"-I{ROOT}/ports/qemu/ROMFS_AN385",
-         "-DMP_CONFIGFILE=\"romfs_qemu_config.h\"", "-DQEMU_SOC_MPS2", "-DNDEBUG",
-         "-c", str(ROOT / "c_glue" / "modromfs.c"), "-o", str(obj)],
-        check=True,
-    )
-    return obj
+    for name in ("modromfs", "aeabi_mem"):
+        obj = cache / "size" / (name + cpu[0].replace("-mcpu=", "-") + ".o")
+        subprocess.run(
+            ["arm-none-eabi-gcc", "-Os", "-mthumb", *cpu, "-ffunction-sections", "-fdata-sections", "-std=gnu99",
+             f"-I{mp}", f"-I{mp}/ports/qemu", f"-I{build}", f"-I{ROOT}/c_glue", f"-I{ROOT}/ports/qemu/ROMFS_AN385",
+             "-DMP_CONFIGFILE=\"romfs_qemu_config.h\"", "-DQEMU_SOC_MPS2", "-DNDEBUG",
+             "-c", str(ROOT / "c_glue" / (name + ".c")), "-o", str(obj)],
+            check=True,
+        )
+        objs.append(obj)
+    shim = cache / "size" / ("shim" + cpu[0].replace("-mcpu=", "-") + ".o")
+    subprocess.run(["arm-none-eabi-ld", "-r", "--no-warn-execstack", "-o", str(shim), *map(str, objs)], check=True)
+    return shim
 
 
 def main():

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test, each step in turn, and exits 1 if any failed.
 #
-#   1. Rust host tests: geometry tables, engine plans, property tests, the
-#      C-ABI check, and the generated interface files against a fresh
-#      generation (cargo test --workspace).
+#   1. Rust host tests: geometry tables, engine plans, property tests
+#      against the oracle, power loss at every flash operation, and the
+#      generated interface files against a fresh generation (cargo test
+#      --workspace); then a time-boxed fuzz pass (fuzz/, FUZZ_SECONDS).
 #   2. The unix test firmware and every qemu board: the test board
 #      (ports/qemu/ROMFS_AN385) and each port's emulation boards
 #      (ports/<port>/qemu/<BOARD>), built with this module.
@@ -11,8 +12,11 @@
 #      firmware, tests/testboard/*.py on the two test-board firmwares, and
 #      tests/ports/<port>/<BOARD>/*.py on that board.
 #   4. mpremote 1.29.0 and 1.26.1 deploying to every segment of every qemu
-#      board (tests/mpremote/deploy_test.py).
-#   5. Size report of the module for each Cortex-M target (figures only).
+#      board (tests/mpremote/deploy_test.py); the unix firmware killed at
+#      every flash operation of a deploy (tests/powercut/unix_powercut.py).
+#   5. Memory checks of the C ABI edge: ASan and valgrind on the C harness,
+#      the unix firmware's C side with ASan+UBSan (tools/memcheck.sh).
+#   6. Size report of the module for each Cortex-M target (figures only).
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 "$ROOT/tools/setup.sh" || exit 1
@@ -44,6 +48,14 @@ run_tests() {  # run-tests.py; args: result-dir, test files, -- target args...
 
 step "Rust host tests" cargo test --workspace --locked --quiet
 
+# A time-boxed fuzz pass (README: how to run a long one).  No sanitizer: the
+# harness is safe Rust, and this keeps it at several hundred runs a second.
+fuzz() {
+    # fuzz/regressions: inputs that once failed, run first as seeds.
+    (cd fuzz && mkdir -p corpus/ioctl && cargo +nightly fuzz run -s none ioctl corpus/ioctl regressions -- -max_total_time="${FUZZ_SECONDS:-60}" -rss_limit_mb=4096 2>&1 | grep -E "^#[0-9]+ *DONE|panicked|ERROR|SUMMARY"; exit "${PIPESTATUS[0]}")
+}
+step "fuzz (${FUZZ_SECONDS:-60} s)" fuzz
+
 UNIX=
 step "build unix firmware" eval 'UNIX=$(tools/build-firmware.sh unix)'
 unix_tests() {  # on fresh flash files, one test at a time (they share them)
@@ -56,6 +68,7 @@ unix_tests() {  # on fresh flash files, one test at a time (they share them)
     return $rc
 }
 [ -n "$UNIX" ] && step "firmware tests on unix" unix_tests
+[ -n "$UNIX" ] && step "power cuts in the unix firmware" "$PYTHON" tests/powercut/unix_powercut.py "$UNIX"
 
 # The qemu test board, then every port's emulation boards.
 BOARDS=(qemu)
@@ -77,6 +90,7 @@ for board in "${BOARDS[@]}"; do
         --mpremote "1.29.0=$MPREMOTE_1_29" --mpremote "1.26.1=$MPREMOTE_1_26"
 done
 
+step "memory checks of the C ABI edge" tools/memcheck.sh
 step "size report" tools/size-report.sh
 
 printf '\n'

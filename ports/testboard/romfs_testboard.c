@@ -18,6 +18,10 @@
 
 #if MICROPY_VFS_ROM_IOCTL
 
+#ifndef ROMFS_TESTBOARD_REALTIME
+#define ROMFS_TESTBOARD_REALTIME (0)
+#endif
+
 typedef struct {
     uint32_t profile;
     uint32_t base;
@@ -49,19 +53,35 @@ const mp_romfs_table_t *mp_romfs_port_table(void) {
     return &table;
 }
 
-static int sim_result(int ret) {
+// The modelled maximum time of the device's operations so far.
+static uint64_t max_ns(unsigned dev) {
+    struct mp_romfs_sim_stats s;
+    return mp_romfs_sim_stats(dev, &s) == 0 ? s.max_ns : 0;
+}
+
+static int sim_result(unsigned dev, uint64_t before, int ret) {
     if (ret == MP_ROMFS_SIM_POWER_LOST) {
         romfs_testboard_power_lost();
     }
+    #if ROMFS_TESTBOARD_REALTIME
+    romfs_testboard_wait_ns(max_ns(dev) - before);
+    #else
+    (void)dev;
+    (void)before;
+    #endif
     return ret;
 }
 
 int mp_romfs_port_erase(const mp_romfs_segment_t *seg, uint32_t addr, uint32_t size) {
-    return sim_result(mp_romfs_sim_erase((uintptr_t)seg->port, addr, size));
+    unsigned dev = (uintptr_t)seg->port;
+    uint64_t before = ROMFS_TESTBOARD_REALTIME ? max_ns(dev) : 0;
+    return sim_result(dev, before, mp_romfs_sim_erase(dev, addr, size));
 }
 
 int mp_romfs_port_program(const mp_romfs_segment_t *seg, uint32_t addr, const uint8_t *src, uint32_t len) {
-    return sim_result(mp_romfs_sim_program((uintptr_t)seg->port, addr, src, len));
+    unsigned dev = (uintptr_t)seg->port;
+    uint64_t before = ROMFS_TESTBOARD_REALTIME ? max_ns(dev) : 0;
+    return sim_result(dev, before, mp_romfs_sim_program(dev, addr, src, len));
 }
 
 void mp_romfs_port_poll(void) {

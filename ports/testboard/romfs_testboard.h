@@ -21,6 +21,10 @@ void romfs_testboard_attached(unsigned dev);
  * board stops as a device losing power would. */
 void romfs_testboard_power_lost(void);
 
+/* With ROMFS_TESTBOARD_REALTIME, each flash operation also takes its
+ * maximum datasheet time in real time: the board waits `ns` nanoseconds. */
+void romfs_testboard_wait_ns(uint64_t ns);
+
 /* Device addresses: where each device's first sector is, as a driver
  * would address it. */
 #ifndef ROMFS_TESTBOARD_F767_BASE

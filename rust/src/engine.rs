@@ -20,7 +20,7 @@
 //!   zeros or erased bytes, never a magic.
 //! - **The new header is committed last.**  The first `hold_len()` bytes of
 //!   the segment (the new magic and length) are kept in RAM and programmed
-//!   by op 5.  If any prepare or write of the deploy failed or was refused,
+//!   by op 5: the length first, then the program unit holding the magic.  If any prepare or write of the deploy failed or was refused,
 //!   op 5 drops the header and returns `-EIO`.
 //! - **Writes are all or nothing for bad targets.**  A write whose bytes
 //!   outside the pending range cannot be programmed (not erased, and not
@@ -34,8 +34,8 @@
 #![forbid(unsafe_code)]
 
 use crate::error::{Error, Result};
-use crate::geometry::Segment;
-use crate::plan::{has_magic, plan_unit, Rules, UnitPlan, UNFIT};
+use crate::geometry::{Segment, HEADER_HOLD_MIN};
+use crate::plan::{has_magic, is_blank, Rules, Unit};
 
 /// What the core needs from one segment's flash: a read view and one
 /// operation per call.
@@ -127,9 +127,18 @@ impl State {
 const ZEROS: [u8; HOLD_MAX] = [0; HOLD_MAX];
 
 /// Ops 3-6 on one segment.
+// The field order is fixed (repr(C)): the one that gave the smallest
+// code on the firmware targets.
+#[repr(C)]
 pub struct Engine<'a, F: Flash> {
     seg: Segment<'a>,
+    io: Io<F>,
     st: &'a mut State,
+}
+
+/// The flash with its rules: what walks, programs and erases need (apart
+/// from the state, so that op 5 can program the held header in place).
+struct Io<F: Flash> {
     flash: F,
     rules: Rules,
 }
@@ -138,12 +147,12 @@ impl<'a, F: Flash> Engine<'a, F> {
     /// The engine of `seg`, whose state is `st`, over `flash`.
     pub fn new(seg: Segment<'a>, st: &'a mut State, flash: F) -> Self {
         let rules = Rules::of(&seg);
-        Engine { seg, st, flash, rules }
+        Engine { seg, st, io: Io { flash, rules } }
     }
 
     /// The flash (for tests and benchmarks).
     pub fn flash(&self) -> &F {
-        &self.flash
+        &self.io.flash
     }
 
     /// Op 6: the granularity of the 4-arg prepare, or 0 if only the 3-arg
@@ -152,20 +161,34 @@ impl<'a, F: Flash> Engine<'a, F> {
         self.seg.min_prepare()
     }
 
+    /// [`Segment::hold_len`], from the unit already at hand.
+    fn hold_len(&self) -> u32 {
+        self.io.rules.unit.max(HEADER_HOLD_MIN)
+    }
+
     /// Marks the deploy as failed: op 5 will not commit its header.
     pub fn poison(&mut self) {
         self.st.flags |= POISONED;
     }
 
+    /// The program unit: the minimum write size that op 3 returns.
+    pub fn program_unit(&self) -> u32 {
+        self.io.rules.unit
+    }
+
     /// Op 3: prepare `len` bytes at `off` (`None`: the 3-arg form, from 0)
     /// for writing (op 3 then returns [`Engine::program_unit`]).  A prepare
-    /// starting at offset 0 begins a new deploy.
+    /// starting at offset 0 begins a new deploy: it makes the old image
+    /// unmountable by zeroing its magic, or on write-once flash (where a
+    /// programmed unit cannot be programmed again) by erasing the first
+    /// sector, which must lie in the segment.
     ///
     /// # Errors
     /// [`Error::OutOfBounds`] past the end, [`Error::NotAligned`] for a
     /// 4-arg prepare not aligned to [`Engine::min_prepare`]; both change
-    /// nothing.  [`Error::NotErased`]/[`Error::Io`] if settling an earlier
-    /// disjoint pending range fails.
+    /// nothing.  Flash errors of killing the old header, and
+    /// [`Error::NotErased`]/[`Error::Io`] if settling an earlier disjoint
+    /// pending range fails.
     pub fn prepare(&mut self, off: Option<u32>, len: u32) -> Result<()> {
         let at = off.unwrap_or(0);
         if len > self.seg.len || at > self.seg.len - len {
@@ -179,33 +202,43 @@ impl<'a, F: Flash> Engine<'a, F> {
         }
         if at == 0 {
             self.st.flags = 0;
-            self.kill_header()?;
+            if has_magic(self.io.flash.mem()) {
+                if self.io.rules.writes_once() {
+                    let first = self.seg.unit_at(0);
+                    if !self.seg.contains(first) {
+                        return Err(Error::NotErased);
+                    }
+                    self.io.erase(0, first.size)?;
+                } else {
+                    self.io.program_raw(0, ZEROS.split_at(self.io.rules.unit.min(HOLD_MAX as u32) as usize).0)?;
+                }
+            }
         }
-        if len == 0 || self.rules.no_erase {
+        if len == 0 || self.io.rules.erase_free() {
             return Ok(());
         }
-        let first = self.seg.unit_at(at);
-        let last = self.seg.unit_at(at + len - 1);
-        if first.size == 0 || last.size == 0 {
-            return Err(Error::BadGeometry);
+        // Both ends lie in sectors (`Segment::new`).  Only whole sectors
+        // inside the segment are ever erased, so a sector straddling an edge
+        // of the segment is not prepared: writes into it must program over
+        // what is there.
+        let (first, last) = (self.seg.unit_at(at), self.seg.unit_at(at + len - 1));
+        let lo = self.seg.clip(if self.seg.contains(first) { first.start } else { first.end() });
+        let hi = self.seg.clip(if self.seg.contains(last) { last.end() } else { last.start });
+        if lo >= hi {
+            return Ok(());
         }
-        let (lo, hi) = (self.seg.clip(first.start), self.seg.clip(last.end()));
         let (plo, phi) = (self.st.lo, self.st.hi);
-        if plo < phi {
-            if lo <= phi && hi >= plo {
-                (self.st.lo, self.st.hi) = (plo.min(lo), phi.max(hi));
-                return Ok(());
-            }
+        let (lo, hi) = if plo >= phi {
+            (lo, hi)
+        } else if lo <= phi && hi >= plo {
+            (plo.min(lo), phi.max(hi))
+        } else {
             // Disjoint from the pending range: settle that one first.
             self.settle(phi, 0, &[])?;
-        }
+            (lo, hi)
+        };
         (self.st.lo, self.st.hi) = (lo, hi);
         Ok(())
-    }
-
-    /// The program unit: the minimum write size that op 3 returns.
-    pub fn program_unit(&self) -> u32 {
-        self.rules.unit
     }
 
     /// Op 4: program `data` at `off`.  A last partial program unit is padded
@@ -215,27 +248,33 @@ impl<'a, F: Flash> Engine<'a, F> {
     /// [`Error::OutOfBounds`]/[`Error::NotAligned`] change nothing, nor does
     /// [`Error::NotErased`] for bytes that were neither prepared nor
     /// programmable.  [`Error::Verify`]/[`Error::Io`] on flash failure.
-    #[inline(never)]
     pub fn write(&mut self, off: u32, data: &[u8]) -> Result<()> {
-        let unit = self.rules.unit as usize;
+        let unit = self.io.rules.unit;
         let n = data.len();
         if off > self.seg.len || n > (self.seg.len - off) as usize {
             return Err(Error::OutOfBounds);
         }
-        if off as usize & (unit - 1) != 0 {
+        if off & (unit - 1) != 0 {
             return Err(Error::NotAligned);
         }
-        let whole = n & !(unit - 1);
-        let (body, rest) = data.split_at(whole);
+        let whole = n & !(unit as usize - 1);
+        let (body, rest) = data.split_at(whole.min(n));
+        let mut tail = [self.io.rules.erased; HOLD_MAX];
+        for (t, &b) in tail.iter_mut().zip(rest) {
+            *t = b;
+        }
+        let tail = tail.split_at(unit.min(HOLD_MAX as u32) as usize).0;
+        let at = off + whole as u32;
+        // The padded tail is checked before the body programs anything
+        // (unless it is pending, where settling makes it programmable).
+        if !rest.is_empty() && !(self.st.lo <= at && at < self.st.hi) {
+            self.io.apply(at, tail, false)?;
+        }
         self.write_units(off, body)?;
         if rest.is_empty() {
             return Ok(());
         }
-        let mut tail = [self.rules.erased; HOLD_MAX];
-        for (t, &b) in tail.iter_mut().zip(rest) {
-            *t = b;
-        }
-        self.write_units(off + whole as u32, tail.get(..unit).unwrap_or_default())
+        self.write_units(at, tail)
     }
 
     /// Writes whole program units: settles the pending sectors they reach,
@@ -246,13 +285,17 @@ impl<'a, F: Flash> Engine<'a, F> {
         // check before anything changes.
         let (lo, hi) = (self.st.lo.max(off), self.st.hi.min(end));
         let (lo, hi) = if lo < hi { (lo, hi) } else { (end, end) };
-        self.apply(off, new, off, lo, false)?;
-        self.apply(off, new, hi, end, false)?;
+        if let Some(before) = new.get(..(lo - off) as usize) {
+            self.io.apply(off, before, false)?;
+        }
+        if let Some(after) = new.get((hi - off) as usize..) {
+            self.io.apply(hi, after, false)?;
+        }
         // The header bytes are held for op 5.
-        let hold_len = self.seg.hold_len();
+        let hold_len = self.hold_len();
         if off < hold_len {
             if self.st.flags & HELD == 0 {
-                self.st.hold = [self.rules.erased; HOLD_MAX];
+                self.st.hold = [self.io.rules.erased; HOLD_MAX];
                 self.st.flags |= HELD;
             }
             for (h, &b) in self.st.hold.iter_mut().skip(off as usize).zip(new) {
@@ -262,7 +305,11 @@ impl<'a, F: Flash> Engine<'a, F> {
         if lo < hi {
             self.settle(end, off, new)?;
         }
-        self.apply(off, new, off.max(hold_len), end, true)
+        let from = off.max(hold_len);
+        match new.get((from - off) as usize..) {
+            Some(rest) => self.io.apply(from, rest, true),
+            None => Ok(()),
+        }
     }
 
     /// Op 5: commit the held header (unless the deploy failed); then cache
@@ -271,89 +318,165 @@ impl<'a, F: Flash> Engine<'a, F> {
     /// # Errors
     /// [`Error::Incomplete`] if a prepare or write of this deploy failed
     /// (the new image is left unmountable); flash errors of the commit.
-    #[inline(never)]
     pub fn complete(&mut self) -> Result<()> {
         let flags = self.st.flags;
         self.st.flags = 0;
         let result = if flags & POISONED != 0 {
             Err(Error::Incomplete)
         } else if flags & HELD != 0 {
-            let hold = self.st.hold;
-            self.apply(0, &hold, 0, self.seg.hold_len(), true)
+            // The length first, the unit holding the magic last: a commit
+            // cut short never shows the magic over an incomplete length.
+            let unit = self.io.rules.unit as usize;
+            let hold = self.st.hold.split_at(self.hold_len().min(HOLD_MAX as u32) as usize).0;
+            let (magic, length) = hold.split_at(((3 + unit - 1) & !(unit - 1)).min(hold.len()));
+            self.io.apply(magic.len() as u32, length, true).and_then(|()| self.io.apply(0, magic, true))
         } else {
             Ok(())
         };
-        self.flash.sync();
+        self.io.flash.sync();
         result
     }
 
     /// Settles pending sectors, in order, until the pending range starts at
-    /// or after segment offset `until`, using the write `(off, new)`.
+    /// or after segment offset `until`, using the write of whole units
+    /// `new` at segment offset `off` (empty if none).
+    ///
+    /// The first pending sector is kept if it is blank, or if the write
+    /// covers it and its new bytes program over the current ones
+    /// (`rewrite-skip`).  Else it is erased (refused if it extends past the
+    /// segment): alone when the write brings the same bytes past the header
+    /// (a re-deploy of the same image, whose header was zeroed when the
+    /// deploy began), else with the largest block erase in the pending
+    /// range.
     fn settle(&mut self, until: u32, off: u32, new: &[u8]) -> Result<()> {
         while self.st.lo < self.st.hi && self.st.lo < until {
-            let sector = self.seg.unit_at(self.st.lo);
-            self.st.lo = match plan_unit(&self.seg, self.flash.mem(), sector, self.st.hi, off, new) {
-                UnitPlan::Keep => self.seg.clip(sector.end()),
-                UnitPlan::Erase { off, size } => {
-                    self.erase(off, size)?;
-                    off + size
+            let s = self.seg.unit_at(self.st.lo);
+            if s.size == 0 {
+                return Err(Error::NotErased);
+            }
+            let (a, b) = (self.seg.clip(s.start), self.seg.clip(s.end()));
+            // The write's bytes for the whole sector, if it covers it.
+            let fresh = if off <= a { new.get((a - off) as usize..(b - off) as usize) } else { None };
+            let e = self.io.rules.erased;
+            let keep = self.io.flash.mem().get(a as usize..b as usize).is_none_or(|old| is_blank(old, e))
+                || (cfg!(feature = "rewrite-skip") && fresh.is_some_and(|fresh| self.io.apply(a, fresh, false).is_ok()));
+            let mut next = b;
+            if !keep {
+                if !self.seg.contains(s) {
+                    return Err(Error::NotErased);
                 }
-                UnitPlan::Refuse => return Err(Error::NotErased),
-            };
+                let mut size = s.size;
+                if cfg!(feature = "block-erase") {
+                    // The same bytes past the header: erase the sector alone.
+                    let from = if a == 0 { self.hold_len() } else { a };
+                    let same = from > b
+                        || fresh.is_some_and(|fresh| {
+                            self.io.flash.mem().get(from as usize..b as usize).is_some_and(|old| fresh.ends_with(old))
+                        });
+                    if !same {
+                        size = self.seg.erase_size(s, self.st.hi);
+                    }
+                }
+                self.io.erase(a, size)?;
+                next = a + size;
+            }
+            self.st.lo = next;
         }
         Ok(())
     }
+}
 
+impl<F: Flash> Io<F> {
+    /// Walks the whole units of `new`, which go to segment offset `at`:
+    /// every unit that differs from flash must be programmable over it;
+    /// with `program`, the runs of differing units are programmed, else
+    /// only checked.
+    ///
+    /// A run goes from the first differing unit to the last one: unchanged
+    /// units inside it are programmed again, which changes nothing, so that
+    /// a chunk becomes one program operation.  On write-once flash a run
+    /// ends before an unchanged programmed unit instead (it must not be
+    /// programmed twice).  Nothing of a run is programmed before all of its
+    /// units are checked.
+    fn apply(&mut self, at: u32, new: &[u8], program: bool) -> Result<()> {
+        if !cfg!(feature = "write-once") {
+            return self.apply_bytes(at, new, program);
+        }
+        let unit = self.rules.unit as usize;
+        let (mut i, mut start, mut end) = (0, 0, 0);
+        loop {
+            let cur = self.flash.mem().get(at as usize + i..at as usize + i + unit);
+            let class = match (cur, new.get(i..i + unit)) {
+                (Some(cur), Some(new)) => self.rules.compare(cur, new),
+                _ => Unit::Outside,
+            };
+            if class == Unit::Unfit {
+                return Err(Error::NotErased);
+            }
+            if class == Unit::Differs {
+                if end == 0 {
+                    start = i;
+                }
+                end = i + unit;
+            } else if end != 0 && (class == Unit::Outside || (class == Unit::Programmed && self.rules.writes_once())) {
+                if let (true, Some(src)) = (program, new.get(start..end)) {
+                    self.program_raw(at + start as u32, src)?;
+                }
+                end = 0;
+            }
+            if class == Unit::Outside {
+                return Ok(());
+            }
+            i += unit;
+        }
+    }
+
+    /// [`Io::apply`] for builds without write-once flash, byte by byte:
+    /// a unit fits if each of its bytes does, so every byte is checked,
+    /// then the run from the first differing unit to the last one is
+    /// programmed.
+    fn apply_bytes(&mut self, at: u32, new: &[u8], program: bool) -> Result<()> {
+        let unit = self.rules.unit as usize;
+        let e = self.rules.erased;
+        let Some(cur) = self.flash.mem().get(at as usize..) else {
+            return Ok(());
+        };
+        // Whole units only.
+        let len = cur.len().min(new.len()) & !(unit - 1);
+        let (Some(cur), Some(new)) = (cur.get(..len), new.get(..len)) else {
+            return Ok(());
+        };
+        let (mut first, mut last) = (usize::MAX, 0);
+        for (i, (&c, &n)) in cur.iter().zip(new).enumerate() {
+            if c != n {
+                if !self.rules.erase_free() && (c ^ e) & (c ^ n) != 0 {
+                    return Err(Error::NotErased);
+                }
+                first = first.min(i);
+                last = i;
+            }
+        }
+        if first == usize::MAX || !program {
+            return Ok(());
+        }
+        let (start, end) = (first & !(unit - 1), (last | (unit - 1)) + 1);
+        match new.get(start..end) {
+            Some(src) => self.program_raw(at + start as u32, src),
+            None => Ok(()),
+        }
+    }
+
+    /// Erases `size` bytes at `off` and lets the port poll.
     fn erase(&mut self, off: u32, size: u32) -> Result<()> {
         self.flash.erase(off, size)?;
         self.flash.poll();
         Ok(())
     }
 
-    /// Makes the old image unmountable: zeroes its magic, or on write-once
-    /// flash (where a programmed unit cannot be programmed again) erases
-    /// the first sector, which must lie in the segment.
-    fn kill_header(&mut self) -> Result<()> {
-        if !has_magic(self.flash.mem()) {
-            return Ok(());
-        }
-        if !self.rules.write_once {
-            return self.program_raw(0, ZEROS.get(..self.rules.unit as usize).unwrap_or_default());
-        }
-        let first = self.seg.unit_at(0);
-        if !self.seg.contains(first) {
-            return Err(Error::NotErased);
-        }
-        self.erase(0, first.size)
-    }
-
-    /// Walks the units of `new` (whole units at segment offset `off`) in
-    /// `from..to`: every unit that differs from flash must be programmable
-    /// over it; with `program`, the runs of differing units are programmed,
-    /// else only checked.
-    fn apply(&mut self, off: u32, new: &[u8], from: u32, to: u32, program: bool) -> Result<()> {
-        let new = new.get(..(to - off) as usize).unwrap_or_default();
-        let mut at = (from - off) as usize;
-        loop {
-            let cur = self.flash.mem().get(off as usize..).unwrap_or_default();
-            let (start, end) = self.rules.next_run(cur, new, at);
-            if start == UNFIT {
-                return Err(Error::NotErased);
-            }
-            if end == 0 {
-                return Ok(());
-            }
-            if program {
-                self.program_raw(off + start as u32, new.get(start..end).unwrap_or_default())?;
-            }
-            at = end;
-        }
-    }
-
     /// Programs `src` at `off`, reads it back, and lets the port poll.
     fn program_raw(&mut self, off: u32, src: &[u8]) -> Result<()> {
         self.flash.program(off, src)?;
-        let same = self.flash.mem().get(off as usize..off as usize + src.len()) == Some(src);
+        let same = self.flash.mem().get(off as usize..).is_some_and(|m| m.starts_with(src));
         self.flash.poll();
         if same { Ok(()) } else { Err(Error::Verify) }
     }

@@ -5,29 +5,35 @@
 ///
 /// Refusals ([`Error::errno`] `-EINVAL`) are checked before anything is
 /// touched: a refused call changes nothing in flash.
+///
+/// Each value is its errno plus a multiple of 32 that tells the reasons
+/// apart, so that [`Error::errno`] is one mask instead of a table; and the
+/// type is a word, so that a `Result<()>` needs no narrowing where it is
+/// tested.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u32)]
 pub enum Error {
     /// Unknown op, wrong number of arguments, or an id with no segment.
-    BadRequest,
+    BadRequest = EINVAL as u32,
     /// An offset or length is negative, too large, or past the segment end.
-    OutOfBounds,
+    OutOfBounds = EINVAL as u32 + ERRNO_SPAN,
     /// A write offset not aligned to the program unit, or a 4-arg prepare
     /// not aligned to op 6's granularity (or op 6 reports none).
-    NotAligned,
+    NotAligned = EINVAL as u32 + 2 * ERRNO_SPAN,
     /// The port's description of the segment is inconsistent.
-    BadGeometry,
+    BadGeometry = EIO as u32,
     /// The target bytes need an erase that was not prepared (or that would
     /// touch bytes outside the segment).
-    NotErased,
+    NotErased = EIO as u32 + ERRNO_SPAN,
     /// Reading back after programming showed different bytes.
-    Verify,
+    Verify = EIO as u32 + 2 * ERRNO_SPAN,
     /// A port hook reported a failure.
-    Io,
+    Io = EIO as u32 + 3 * ERRNO_SPAN,
     /// Op 5 did not commit the image because an earlier step failed.
-    Incomplete,
+    Incomplete = EIO as u32 + 4 * ERRNO_SPAN,
     /// A call arrived while another one was running (from the port's
     /// event servicing during a flash operation).
-    Busy,
+    Busy = EBUSY as u32,
 }
 
 impl Error {
@@ -49,15 +55,13 @@ impl Error {
     /// assert_eq!(Error::Busy.errno(), -16);
     /// ```
     pub const fn errno(self) -> i32 {
-        match self {
-            Error::BadRequest | Error::OutOfBounds | Error::NotAligned => -EINVAL,
-            Error::BadGeometry | Error::NotErased | Error::Verify | Error::Io | Error::Incomplete => {
-                -EIO
-            }
-            Error::Busy => -EBUSY,
-        }
+        -((self as u32 % ERRNO_SPAN) as i32)
     }
 }
+
+/// The errnos are below this; each [`Error`] value is its errno plus a
+/// multiple of it.
+const ERRNO_SPAN: u32 = 32;
 
 /// MicroPython's `MP_EINVAL`.
 pub const EINVAL: i32 = 22;

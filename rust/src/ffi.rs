@@ -47,11 +47,13 @@ pub unsafe extern "C" fn mp_romfs_ioctl(
         return Error::BadGeometry.errno() as isize;
     }
     // A load and a store, not a swap: thumbv6m has no atomic read-modify-
-    // write, and the only other caller is this same thread, nested.
-    if BUSY.load(Ordering::Acquire) {
+    // write, and the only other caller is this same thread, nested (through
+    // the poll hook), for which program order is all the ordering needed:
+    // no barriers.
+    if BUSY.load(Ordering::Relaxed) {
         return Error::Busy.errno() as isize;
     }
-    BUSY.store(true, Ordering::Release);
+    BUSY.store(true, Ordering::Relaxed);
     // SAFETY: non-null, and valid per this function's contract.
     let table = unsafe { &*table };
     // SAFETY: `args` points to `n_args` integers (contract).
@@ -63,18 +65,21 @@ pub unsafe extern "C" fn mp_romfs_ioctl(
         unsafe { slice::from_raw_parts(buf, buf_len) }
     };
     let result = match route(args, table.count) {
-        (true, id) => with_engine(table, id as u32, |engine| run(engine, args, buf)),
+        (true, id) => match open(table, id as u32) {
+            Ok(mut engine) => run(&mut engine, args, buf),
+            Err(e) => e.errno() as isize,
+        },
         (false, answer) => answer,
     };
-    BUSY.store(false, Ordering::Release);
+    BUSY.store(false, Ordering::Relaxed);
     result
 }
 
-/// Calls `f` with the engine of segment `id` (< `table.count`, checked by
-/// `route`), or returns -EIO if the port's description is unusable.
-fn with_engine(table: &mp_romfs_table_t, id: u32, f: impl FnOnce(&mut Engine<'_, PortFlash<'_>>) -> isize) -> isize {
+/// The engine of segment `id` (< `table.count`, checked by `route`), or
+/// [`Error::BadGeometry`] if the port's description is unusable.
+fn open(table: &mp_romfs_table_t, id: u32) -> Result<Engine<'_, PortFlash<'_>>> {
     if table.segs.is_null() || table.states.is_null() {
-        return Error::BadGeometry.errno() as isize;
+        return Err(Error::BadGeometry);
     }
     // SAFETY: `segs` has `count` entries and id < count.
     let desc = unsafe { &*table.segs.add(id as usize) };
@@ -84,7 +89,7 @@ fn with_engine(table: &mp_romfs_table_t, id: u32, f: impl FnOnce(&mut Engine<'_,
     // the only reference.
     let st = unsafe { &mut *table.states.cast::<State>().add(id as usize) };
     if desc.geom.is_null() || desc.mem.is_null() {
-        return Error::BadGeometry.errno() as isize;
+        return Err(Error::BadGeometry);
     }
     // SAFETY: the port's geometry is valid, immutable data.
     let g = unsafe { &*desc.geom };
@@ -94,10 +99,8 @@ fn with_engine(table: &mp_romfs_table_t, id: u32, f: impl FnOnce(&mut Engine<'_,
         // SAFETY: `runs` has `n_runs` entries of immutable data.
         unsafe { slice::from_raw_parts(g.runs, g.n_runs as usize) }
     };
-    match Segment::new(desc.addr, desc.len, Geometry::new(g, runs)) {
-        Ok(seg) => f(&mut Engine::new(seg, st, PortFlash(desc))),
-        Err(e) => e.errno() as isize,
-    }
+    let seg = Segment::new(desc.addr, desc.len, Geometry::new(g, runs))?;
+    Ok(Engine::new(seg, st, PortFlash(desc)))
 }
 
 /// A port's segment, flashed through its hooks.

@@ -93,11 +93,11 @@ impl<'a> Geometry<'a> {
         let mut start = self.raw.base;
         if addr >= start {
             for run in self.runs {
-                let log2 = run.size_log2 & 31;
-                let span = run.count << log2;
+                let size = 1 << (run.size_log2 & 31);
+                let span = run.count.wrapping_mul(size);
                 let rel = addr - start;
                 if rel < span {
-                    return Sector { start: start + (rel >> log2 << log2), size: 1 << log2 };
+                    return Sector { start: start + (rel & size.wrapping_neg()), size };
                 }
                 start = start.wrapping_add(span);
             }
@@ -134,7 +134,8 @@ impl<'a> Segment<'a> {
     /// # Errors
     /// [`Error::BadGeometry`] if any of this does not hold.
     pub fn new(addr: u32, len: u32, geom: Geometry<'a>) -> Result<Self> {
-        let seg = Segment { addr, len, geom };
+        // A whole number of units and at least 8 bytes is at least one
+        // held header: `hold_len()` is the larger of the unit and 8.
         let fits = addr.checked_add(len).is_some()
             && geom.sector_at(addr).size != 0
             && geom.sector_at(addr.wrapping_add(len).wrapping_sub(1)).size != 0;
@@ -142,11 +143,11 @@ impl<'a> Segment<'a> {
             || geom.unsupported()
             || geom.raw.program_log2 > MAX_PROGRAM_LOG2
             || len & (geom.program_unit() - 1) != 0
-            || len < seg.hold_len()
+            || len < HEADER_HOLD_MIN
         {
             return Err(Error::BadGeometry);
         }
-        Ok(seg)
+        Ok(Segment { addr, len, geom })
     }
 
     /// Bytes of the header that are held back until commit: at least the
@@ -182,11 +183,12 @@ impl<'a> Segment<'a> {
         let mut g = self.geom.program_unit();
         let mut start = self.geom.base();
         for run in self.geom.runs {
-            let span = run.count << (run.size_log2 & 31);
-            if start < self.addr + self.len && start.wrapping_add(span) > self.addr {
-                g = g.max(1 << (run.size_log2 & 31));
+            let size = 1 << (run.size_log2 & 31);
+            let next = start.wrapping_add(run.count.wrapping_mul(size));
+            if start < self.addr + self.len && next > self.addr {
+                g = g.max(size);
             }
-            start = start.wrapping_add(span);
+            start = next;
         }
         if self.len & (g - 1) != 0 {
             return 0;
@@ -214,9 +216,14 @@ impl<'a> Segment<'a> {
         if cfg!(feature = "block-erase") {
             let room = (self.addr + limit).saturating_sub(s.start);
             let mut block = s.size;
+            // Larger blocks are no better aligned and no smaller: stop at
+            // the first that is misaligned or too large.
             while block < 1 << 31 {
                 block <<= 1;
-                if self.geom.block_erase_mask() & block != 0 && s.start & (block - 1) == 0 && block <= room {
+                if s.start & (block - 1) != 0 || block > room {
+                    break;
+                }
+                if self.geom.block_erase_mask() & block != 0 {
                     size = block;
                 }
             }

@@ -31,15 +31,19 @@ pub mod op {
 pub fn route(args: &[isize], count: u32) -> (bool, isize) {
     let n = args.len();
     let cmd = args.first().copied().unwrap_or(0);
-    let arity_ok = match cmd {
-        op::GET_NUMBER_OF_SEGMENTS => n == 1,
-        op::GET_SEGMENT | op::WRITE_COMPLETE | op::GET_MIN_PREPARE => n == 2,
-        op::WRITE_PREPARE => n == 3 || n == 4,
-        op::WRITE => n == 4,
-        _ => false,
-    };
+    // Ops 1..=6 take 1..=4 arguments: bit 4 * (op - 1) + (n - 1) of ARITY
+    // is set if op takes n of them.
+    const ARITY: u32 = 1 << 0 // op 1: 1 argument
+        | 1 << (4 + 1) // op 2: 2
+        | 1 << (8 + 2) | 1 << (8 + 3) // op 3: 3 or 4
+        | 1 << (12 + 3) // op 4: 4
+        | 1 << (16 + 1) // op 5: 2
+        | 1 << (20 + 1); // op 6: 2
+    let (op_index, n_index) = ((cmd as usize).wrapping_sub(1), n.wrapping_sub(1));
+    let arity_ok = op_index < 6 && n_index < 4 && ARITY >> (op_index * 4 + n_index) & 1 != 0;
+    // Every op but op 1 has an id.
     let id = args.get(1).copied().unwrap_or(0);
-    if !arity_ok || (n > 1 && (id < 0 || id >= count as isize)) {
+    if !arity_ok || (cmd != op::GET_NUMBER_OF_SEGMENTS && (id < 0 || id >= count as isize)) {
         return (false, Error::BadRequest.errno() as isize);
     }
     match cmd {

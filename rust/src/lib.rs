@@ -4,9 +4,9 @@
 //!
 //! Data flows one way: the C shim (`c_glue/`) turns Python objects into
 //! integers and a buffer and calls [`ffi`]; [`ioctl`] dispatches; [`engine`]
-//! keeps each segment's state and executes the plans of [`plan`] over the
-//! layouts of [`geometry`]; the port's hooks perform one flash operation
-//! each.  [`sim`] is the NOR flash simulator used by host tests and test
+//! keeps each segment's state, plans erases and programs with the unit
+//! comparisons of [`plan`] over the layouts of [`geometry`], and executes
+//! them; the port's hooks perform one flash operation each.  [`sim`] is the NOR flash simulator used by host tests and test
 //! firmwares; it is not part of a production firmware build.
 #![cfg_attr(not(test), no_std)]
 #![deny(unsafe_op_in_unsafe_fn)]
@@ -21,6 +21,8 @@ pub mod error;
 pub mod ffi;
 pub mod geometry;
 pub mod ioctl;
+#[cfg(all(feature = "sim", feature = "std"))]
+pub mod oracle;
 pub mod plan;
 #[cfg(feature = "sim")]
 pub mod sim;

@@ -1,15 +1,17 @@
-//! Pure planning: what a write needs done to a pending sector, and which
-//! program units differ.  Nothing here touches flash; `engine` executes.
+//! Pure comparisons: the ROMFS magic, blank bytes, and how a program unit
+//! of new bytes compares with flash.  Nothing here touches flash; `engine`
+//! plans and executes.
 #![forbid(unsafe_code)]
 
-use crate::geometry::{Sector, Segment};
+use crate::geometry::Segment;
 
 /// The ROMFS magic: record kind 0x14a6b1 as a varuint ("RM1").
 pub const MAGIC: [u8; 3] = [0xd2, 0xcd, 0x31];
 
 /// Whether `mem` starts with the ROMFS magic (a mountable-looking image).
 pub fn has_magic(mem: &[u8]) -> bool {
-    mem.get(..3) == Some(&MAGIC[..])
+    // MAGIC, as three byte compares (no call, no constant in flash).
+    matches!(mem, [0xd2, 0xcd, 0x31, ..])
 }
 
 /// Total length of the image whose first bytes are `head`: the magic, the
@@ -50,9 +52,6 @@ pub struct Rules {
     pub no_erase: bool,
 }
 
-/// [`Rules::next_run`]'s start when a differing unit cannot be programmed.
-pub const UNFIT: usize = usize::MAX;
-
 impl Rules {
     /// The rules of a segment's device.
     pub fn of(seg: &Segment) -> Self {
@@ -64,109 +63,50 @@ impl Rules {
         }
     }
 
-    /// Whether the unit `cur` can become `new` by programming alone: only
-    /// bits that are still erased change, and write-once units must be fully
-    /// erased (or already equal).
-    pub fn unit_fits(&self, cur: &[u8], new: &[u8]) -> bool {
-        if self.no_erase || cur == new {
-            return true;
-        }
-        if self.write_once {
-            return is_blank(cur, self.erased);
-        }
-        cur.iter().zip(new).all(|(&c, &n)| (c ^ self.erased) & (c ^ n) == 0)
+    /// Whether units are programmed once per erase.  Always false when the
+    /// `write-once` feature is off: the field is runtime data, this makes
+    /// the compiler drop the rule's code from builds without it.
+    pub fn writes_once(&self) -> bool {
+        cfg!(feature = "write-once") && self.write_once
     }
 
-    /// The next run to program, scanning whole units from byte `at`:
-    /// `(start, end)` in bytes, from the first unit that differs between
-    /// `cur` and `new` to the last one.  Unchanged units inside the run are
-    /// programmed again, which changes nothing, so that a chunk becomes one
-    /// program operation; on write-once flash the run ends before an
-    /// unchanged programmed unit instead (it must not be programmed twice).
-    /// `end == 0`: nothing differs.  `start == UNFIT`: a differing unit
-    /// cannot be programmed over `cur`.  Stops where either slice ends.
-    pub fn next_run(&self, cur: &[u8], new: &[u8], mut at: usize) -> (usize, usize) {
-        let unit = self.unit as usize;
-        let (mut start, mut end) = (0, 0);
-        while let (Some(c), Some(n)) = (cur.get(at..at + unit), new.get(at..at + unit)) {
-            if c != n {
-                if !self.unit_fits(c, n) {
-                    return (UNFIT, 0);
-                }
-                if end == 0 {
-                    start = at;
-                }
-                end = at + unit;
-            } else if end != 0 && self.write_once && !is_blank(c, self.erased) {
-                break;
-            }
-            at += unit;
-        }
-        (start, end)
+    /// Whether any value overwrites any value.  Always false when the
+    /// `no-erase` feature is off (see [`Rules::writes_once`]).
+    pub fn erase_free(&self) -> bool {
+        cfg!(feature = "no-erase") && self.no_erase
     }
 
-    /// Whether every unit of `new` can be programmed over `cur`.
-    pub fn fits(&self, cur: &[u8], new: &[u8]) -> bool {
-        let mut at = 0;
-        loop {
-            match self.next_run(cur, new, at) {
-                (UNFIT, _) => return false,
-                (_, 0) => return true,
-                (_, end) => at = end,
-            }
+    /// How the program unit `new` compares with the unit `cur` in flash.
+    pub fn compare(&self, cur: &[u8], new: &[u8]) -> Unit {
+        let e = self.erased;
+        // One pass: bits that change, bits that are programmed, and bits
+        // that would have to go back to the erased state.
+        let (mut changed, mut programmed, mut unerase) = (0, 0, 0);
+        for (&c, &n) in cur.iter().zip(new) {
+            changed |= c ^ n;
+            programmed |= c ^ e;
+            unerase |= (c ^ n) & (c ^ e);
         }
+        if changed == 0 {
+            return if programmed != 0 { Unit::Programmed } else { Unit::Blank };
+        }
+        // Write-once units must be blank; else only erased bits may change.
+        let fits = self.erase_free() || if self.writes_once() { programmed == 0 } else { unerase == 0 };
+        if fits { Unit::Differs } else { Unit::Unfit }
     }
 }
 
-/// What must happen to one pending sector before writes may program into it.
+/// How a program unit of new bytes compares with flash.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum UnitPlan {
-    /// No erase: the sector is blank, or the write covers it entirely and
-    /// its new contents can be programmed over the current ones.
-    Keep,
-    /// Erase `size` bytes at segment offset `off`: the sector, or a larger
-    /// block that starts with it.
-    Erase {
-        /// Segment offset.
-        off: u32,
-        /// Bytes; one erase operation of the geometry.
-        size: u32,
-    },
-    /// The sector needs an erase but extends past the segment: refused.
-    Refuse,
-}
-
-/// Plans the pending sector `s`, the first one still pending (pending
-/// sectors end at segment offset `pending_end`), from the segment's memory
-/// `mem` and the write of whole units `new` at segment offset `off` that
-/// reaches it (empty if none).
-///
-/// A sector to erase is erased with the largest block that is worth it:
-/// the first sector alone when the write brings the same bytes past the
-/// header (a re-deploy of the same image, whose header was zeroed when the
-/// deploy began), else the largest block erase in the pending range.
-pub fn plan_unit(seg: &Segment, mem: &[u8], s: Sector, pending_end: u32, off: u32, new: &[u8]) -> UnitPlan {
-    let rules = Rules::of(seg);
-    if s.size == 0 {
-        return UnitPlan::Refuse;
-    }
-    let (a, b) = (seg.clip(s.start), seg.clip(s.end()));
-    let old = mem.get(a as usize..b as usize).unwrap_or_default();
-    if is_blank(old, rules.erased) {
-        return UnitPlan::Keep;
-    }
-    // The write's bytes for the whole sector, if it covers it.
-    let fresh = if off <= a { new.get((a - off) as usize..(b - off) as usize) } else { None };
-    if let (true, Some(fresh)) = (cfg!(feature = "rewrite-skip"), fresh) {
-        if rules.fits(old, fresh) {
-            return UnitPlan::Keep;
-        }
-    }
-    if !seg.contains(s) {
-        return UnitPlan::Refuse;
-    }
-    let skip = if a == 0 { seg.hold_len() as usize } else { 0 };
-    let same = fresh.and_then(|f| f.get(skip..)) == old.get(skip..);
-    let size = if same { s.size } else { seg.erase_size(s, pending_end) };
-    UnitPlan::Erase { off: a, size }
+pub enum Unit {
+    /// Unchanged and blank.
+    Blank,
+    /// Unchanged and programmed.
+    Programmed,
+    /// Different, and can be programmed over the current bytes.
+    Differs,
+    /// Different, and needs an erase first.
+    Unfit,
+    /// Not there (past the end of a walk).
+    Outside,
 }

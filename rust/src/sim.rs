@@ -130,14 +130,14 @@ pub mod profiles {
     };
 
     /// SAMD51 internal NVM (1 MiB): 8 KiB blocks, 512-byte pages, 16-byte
-    /// quad-word writes.
+    /// quad-word writes, written once per erase (the flash has ECC).
     pub const SAMD51: Profile = Profile {
         name: "SAMD51",
         runs: &[run(128, 13)],
         block_erase_log2_mask: 0,
         program_log2: 4,
         erased: 0xff,
-        flags: 0,
+        flags: MP_ROMFS_WRITE_ONCE as u8,
         erase: &[et(8 * K, 4, 200)],
         program_chunk: 16,
         program_ns: (30_000, 150_000),

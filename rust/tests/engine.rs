@@ -68,7 +68,8 @@ fn prepare_is_deferred_and_write_erases_with_blocks() {
     assert_eq!(&rig.mem()[..3], &[0xff; 3]);
     let syncs = rig.syncs;
     assert_eq!(rig.complete(), 0);
-    assert_eq!(rig.take_log(), vec![program(0, 8)]);
+    // The held header: its length first, the magic last.
+    assert_eq!(rig.take_log(), vec![program(3, 5), program(0, 3)]);
     assert!(holds(rig.mem(), &img));
     assert_eq!(rig.syncs, syncs + 1, "op 5 calls the cache-maintenance hook");
 }
@@ -81,9 +82,9 @@ fn same_image_redeploy_erases_only_the_first_sector() {
     rig.take_log();
     rig.deploy_1_29(&img);
     let log = rig.take_log();
-    // Zero the header, erase sector 0, reprogram sector 0 (minus header),
-    // commit the header: nothing else.
-    assert_eq!(log, vec![program(0, 1), erase(0, 4 * K), program(8, 4088), program(0, 8)]);
+    // Zero the old magic, erase sector 0, reprogram sector 0 (minus the
+    // held header), commit the header (length, then magic): nothing else.
+    assert_eq!(log, vec![program(0, 1), erase(0, 4 * K), program(8, 4088), program(3, 5), program(0, 3)]);
     assert!(holds(rig.mem(), &img));
 }
 
@@ -206,6 +207,21 @@ fn refusals_change_nothing() {
 }
 
 #[test]
+fn a_write_whose_padded_tail_cannot_be_programmed_changes_nothing() {
+    // Found by the fuzzer: the whole units of a write programmed, then its
+    // padded tail refused.  Now every unit is checked before any programs.
+    let mut rig = Rig::new(&STM32F767, 0x0800_0000, 0x0804_0000, 256 * K);
+    assert_eq!(rig.write(4100, &[0x00; 4]), 0, "a programmed word after erased ones");
+    rig.take_log();
+    let before = rig.mem().to_vec();
+    // 4 bytes that fit the erased word at 4096, then a 1-byte tail padded
+    // with 0xff over the programmed word at 4100: cannot be programmed.
+    assert_eq!(rig.write(4096, &[0x12, 0x34, 0x56, 0x78, 0xab]), EIO);
+    assert_eq!(rig.take_log(), vec![]);
+    assert_eq!(rig.mem(), &before[..]);
+}
+
+#[test]
 fn a_failed_write_is_never_committed() {
     let mut rig = nor();
     let old = image(64 * K as usize, 10);
@@ -274,4 +290,29 @@ fn polls_between_flash_operations() {
     rig.deploy_1_29(&image(64 * K as usize, 17));
     let ops = rig.sim.stats.erases + rig.sim.stats.programs;
     assert!(rig.polls >= ops, "{} polls for {ops} operations", rig.polls);
+}
+
+#[test]
+fn a_sector_straddling_the_segment_end_is_never_prepared() {
+    // F767 segment from sector 3 (32K) to 200K: its last sector (256K at
+    // 160K) ends past the segment, so it can never be erased.
+    let mut rig = Rig::new(&STM32F767, 0x0800_0000, 0x0801_8000, 200 * K);
+    rig.deploy_1_29(&image(20 * K as usize, 30));
+    // A write into that sector without a prepare: it is blank there, so it
+    // programs.
+    assert_eq!(rig.write(179_924 - 179_924 % 4, &[0x42]), 0);
+    // A prepare that reaches into it prepares only the whole sectors before.
+    assert_eq!(rig.prepare(164 * K), 4);
+    assert_eq!(rig.state.pending(), (0, 160 * K));
+    assert_eq!(rig.write(28 * K, &[0u8; 4097]), 0);
+    // The next deploy lands (a disjoint prepare used to try to settle the
+    // straddling sector, fail, and poison the deploy).
+    let img = image(12 * K as usize - 100, 31);
+    rig.deploy_1_29(&img);
+    assert!(holds(rig.mem(), &img));
+    // Writing old bytes over the straddling sector's programmed byte is
+    // refused: it cannot be erased.
+    assert_eq!(rig.prepare(200 * K), 4);
+    assert_eq!(rig.write(179_924 - 179_924 % 4, &[0xff, 0xff, 0xff, 0xff]), EIO);
+    assert_eq!(rig.sim.stats.violations, 0);
 }

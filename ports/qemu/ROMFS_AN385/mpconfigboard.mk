@@ -3,6 +3,8 @@
 # 16 MB PSRAM (see ports/testboard/).
 #
 # Build: make -C <micropython>/ports/qemu BOARD=ROMFS_AN385 BOARD_DIR=<this folder> USER_C_MODULES=<repository>
+# (Other boards include this file and change what they need.)
+ROMFS_AN385_DIR := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 QEMU_ARCH = arm
 QEMU_MACHINE = mps2-an385
 
@@ -18,10 +20,10 @@ MPY_CROSS_FLAGS += -march=armv7m
 
 # The port's config switches vfs.rom_ioctl off (1.26.1) or ties it to its own
 # ROMFS (master); this config file includes the port's and switches it on.
-CFLAGS += -DMP_CONFIGFILE='"romfs_qemu_config.h"' -I$(BOARD_DIR)
+CFLAGS += -DMP_CONFIGFILE='"romfs_qemu_config.h"' -I$(ROMFS_AN385_DIR)
 FROZEN_MANIFEST =
 
-ROMFS_TESTBOARD := $(abspath $(BOARD_DIR)/../../testboard)
+ROMFS_TESTBOARD := $(abspath $(ROMFS_AN385_DIR)/../../testboard)
 CFLAGS += -I$(ROMFS_TESTBOARD) -DROMFS_TESTBOARD_F767_BASE=0x21000000 -DROMFS_TESTBOARD_NOR_BASE=0x21200000
 ROMFS_FEATURES = all-rules rewrite-skip sim-ffi
-ROMFS_GLUE = $(ROMFS_TESTBOARD)/romfs_testboard.c $(ROMFS_TESTBOARD)/romfs_testmod.c $(abspath $(BOARD_DIR)/romfs_qemu.c)
+ROMFS_GLUE = $(ROMFS_TESTBOARD)/romfs_testboard.c $(ROMFS_TESTBOARD)/romfs_testmod.c $(ROMFS_AN385_DIR)/romfs_qemu.c

@@ -23,6 +23,28 @@ void romfs_testboard_attached(unsigned dev) {
     (void)dev;
 }
 
+// SysTick, counting down from 2^24 - 1 at the MPS2-AN385's 25 MHz clock
+// (QEMU ticks it in host time): 40 ns a tick.
+#define SYST_CSR (*(volatile uint32_t *)0xe000e010)
+#define SYST_RVR (*(volatile uint32_t *)0xe000e014)
+#define SYST_CVR (*(volatile uint32_t *)0xe000e018)
+
+void romfs_testboard_wait_ns(uint64_t ns) {
+    // 32-bit arithmetic (a 64-bit division would pull in a libgcc helper
+    // whose unwind table mps2.ld does not place); no wait here exceeds 4 s.
+    uint32_t ticks = (ns > 0xffffffffu ? 0xffffffffu : (uint32_t)ns) / 40;
+    SYST_RVR = 0xffffff;
+    SYST_CVR = 0;
+    SYST_CSR = 5; // enabled, processor clock, no interrupt
+    uint32_t last = SYST_CVR;
+    while (ticks) {
+        uint32_t now = SYST_CVR;
+        uint32_t passed = (last - now) & 0xffffff;
+        ticks -= passed < ticks ? passed : ticks;
+        last = now;
+    }
+}
+
 void romfs_testboard_power_lost(void) {
     mp_hal_stdout_tx_str("ROMFS: power lost\r\n");
     for (;;) {

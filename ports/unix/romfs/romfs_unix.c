@@ -37,6 +37,10 @@ void romfs_testboard_attached(unsigned dev) {
     }
 }
 
+void romfs_testboard_wait_ns(uint64_t ns) {
+    usleep((useconds_t)(ns / 1000));
+}
+
 void romfs_testboard_power_lost(void) {
     _exit(99);
 }

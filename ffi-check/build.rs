@@ -1,0 +1,14 @@
+//! Compiles the C harness; with ROMFS_SANITIZE=address it is built with
+//! AddressSanitizer (pair it with RUSTFLAGS=-Zsanitizer=address).
+fn main() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf();
+    let harness = root.join("tests/c/ffi_harness.c");
+    println!("cargo:rerun-if-changed={}", harness.display());
+    println!("cargo:rerun-if-env-changed=ROMFS_SANITIZE");
+    let mut build = cc::Build::new();
+    build.file(&harness).include(root.join("c_glue")).flag("-std=c11").warnings_into_errors(true);
+    if let Ok(s) = std::env::var("ROMFS_SANITIZE") {
+        build.flag(format!("-fsanitize={s}")).flag("-fno-omit-frame-pointer");
+    }
+    build.compile("ffi_harness");
+}

@@ -1,0 +1,442 @@
+/*
+ * The samd emulation boards' NVM: ASF4's flash_init, flash_erase and
+ * flash_append with their C signatures and the behaviour of ASF4 84f56af
+ * (what MicroPython's samd port links), driving the core's NOR simulator
+ * (SAMD21 or SAMD51 chip profile) over the MPS2 board's PSRAM, so that
+ * ports/samd/romfs_port.c runs here unchanged.
+ *
+ * What the real functions do is reproduced, misuse included, and counted:
+ *   flash_erase(addr, pages)   addr must be page-aligned (ERR_BAD_ADDRESS),
+ *        the range inside the flash (ERR_INVALID_ARG); pages before the
+ *        first unit boundary and after the last whole unit are "erased" by
+ *        ASF4's read-modify-write of the whole row/block (counted as
+ *        rmw_pages), whole units by one erase command each; on the SAMD51
+ *        ASF4's multi-block loop advances by a page, not a block, as the
+ *        real code does.  A locked region ignores the command (the NVM sets
+ *        LOCKE, which ASF4 does not read): the call still returns ERR_NONE.
+ *   flash_append(addr, buf, n) the range inside the flash (ERR_BAD_ADDRESS),
+ *        the region of addr unlocked (ERR_DENIED); then page by page one
+ *        page-buffer load and Write Page, which programs only (the simulator
+ *        refuses and counts programming a bit that is not erased); pages in
+ *        locked regions are left unchanged.  Half-words (SAMD21) or words
+ *        (SAMD51) are written from the source, so an odd address or length
+ *        is counted as misuse.
+ * The simulator's fence is the ROMFS partition: an erase or program that
+ * touches any other byte is refused and counted (romfs_test.stats(0)).
+ *
+ * The device starts (once per QEMU run, from MICROPY_PORT_INIT_FUNC, before
+ * mp_init mounts /rom) with the partition erased and every other byte
+ * holding a pattern that stands for the firmware and the user filesystem.
+ *
+ * The `samd_emu` module lets tests see and steer it: layout(), peek(),
+ * lock(), stats(), log(), reset() and, on the SAMD51, cmcc().
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <string.h>
+
+#include "py/runtime.h"
+#include "py/mphal.h"
+
+// The simulator part of the core's interface (built with its sim-ffi feature).
+#define MP_ROMFS_SIM (1)
+#include "mp_romfs.h"
+#include "hal_flash.h"
+
+#if MICROPY_VFS_ROM_IOCTL
+
+#define EMU_MEM ((uint8_t *)FLASH_ADDR)
+#define EMU_PAGE (NVMCTRL_PAGE_SIZE)
+#define EMU_PAGES (FLASH_SIZE / NVMCTRL_PAGE_SIZE)
+#if defined(MCU_SAMD21)
+#define EMU_PROFILE MP_ROMFS_SIM_SAMD21
+#define EMU_UNIT (NVMCTRL_PAGE_SIZE * NVMCTRL_ROW_PAGES)
+// ASF4's whole-row loop advances by a row.
+#define EMU_UNIT_STEP (EMU_UNIT)
+#define EMU_REGIONS (16)
+// The page buffer is filled with 16-bit writes.
+#define EMU_WORD (2)
+#else
+#define EMU_PROFILE MP_ROMFS_SIM_SAMD51
+#define EMU_UNIT (NVMCTRL_BLOCK_SIZE)
+// ASF4's whole-block loop advances by a page (its bug, reproduced).
+#define EMU_UNIT_STEP (NVMCTRL_PAGE_SIZE)
+#define EMU_REGIONS (32)
+// The page buffer is filled with 32-bit writes.
+#define EMU_WORD (4)
+#endif
+#define EMU_UNIT_PAGES (EMU_UNIT / EMU_PAGE)
+#define EMU_REGION_SIZE (FLASH_SIZE / EMU_REGIONS)
+
+// The partition, as the samd port's Makefile (--defsym) and linker scripts
+// define it: right after the bootloader and the firmware.
+#define EMU_STR2(x) #x
+#define EMU_STR(x) EMU_STR2(x)
+__asm__ (
+    ".global _micropy_hw_romfs_part0_start\n"
+    ".set _micropy_hw_romfs_part0_start, " EMU_STR(SAMD_EMU_FLASH_BASE) " + " EMU_STR(SAMD_EMU_PART_OFFSET) "\n"
+    ".global _micropy_hw_romfs_part0_size\n"
+    ".set _micropy_hw_romfs_part0_size, " EMU_STR(SAMD_EMU_PART_SIZE) "\n"
+    );
+#define EMU_PART_START (FLASH_ADDR + SAMD_EMU_PART_OFFSET)
+#define EMU_PART_END (EMU_PART_START + SAMD_EMU_PART_SIZE)
+
+Nvmctrl samd_emu_nvmctrl;
+#if defined(MCU_SAMD51)
+Cmcc samd_emu_cmcc;
+#endif
+
+// Counters, in the order stats() reports them.
+#define EMU_COUNTERS(X) \
+    X(inits) X(erase_calls) X(erase_pages) X(units_erased) X(rmw_pages) \
+    X(append_calls) X(append_bytes) X(pages_programmed) X(locked_skips) \
+    X(errors) X(misuse) X(cmcc_invalidations) X(cmcc_stale)
+#define EMU_FIELD(name) uint32_t name;
+static struct {
+    EMU_COUNTERS(EMU_FIELD)
+} emu;
+
+static bool emu_ready;
+static uint32_t emu_locked; // region lock bits
+
+// The calls since log() last ran: (kind, addr, n).
+#define EMU_LOG_LEN (256)
+static struct {
+    char kind;
+    uint32_t addr;
+    uint32_t n;
+} emu_log_buf[EMU_LOG_LEN];
+static uint32_t emu_log_count;
+
+static void emu_log(char kind, uint32_t addr, uint32_t n) {
+    if (emu_log_count < EMU_LOG_LEN) {
+        emu_log_buf[emu_log_count].kind = kind;
+        emu_log_buf[emu_log_count].addr = addr;
+        emu_log_buf[emu_log_count].n = n;
+    }
+    emu_log_count++;
+}
+
+static uint8_t emu_pattern(uint32_t off) {
+    return 0xa5 ^ (uint8_t)(off >> 2) ^ (uint8_t)(off >> 10);
+}
+
+void samd_emu_init(void) {
+    if (emu_ready) {
+        return; // a soft reset: the flash keeps its bytes
+    }
+    for (uint32_t off = 0; off < FLASH_SIZE; ++off) {
+        uint32_t a = FLASH_ADDR + off;
+        EMU_MEM[off] = a >= EMU_PART_START && a < EMU_PART_END ? 0xff : emu_pattern(off);
+    }
+    mp_romfs_sim_attach(0, EMU_PROFILE, FLASH_ADDR, EMU_MEM, FLASH_SIZE, EMU_PART_START, SAMD_EMU_PART_SIZE);
+    emu_ready = true;
+}
+
+#if defined(MCU_SAMD51)
+// Whether a flash operation ran while the CMCC was on; the next operation
+// (or stats()) checks that MAINT0.INVALL was written since, and the cache
+// turned back on.
+static bool emu_cmcc_dirty;
+
+static void emu_cmcc_check(void) {
+    if (emu_cmcc_dirty) {
+        bool invalidated = samd_emu_cmcc.MAINT0.reg & CMCC_MAINT0_INVALL;
+        bool on = samd_emu_cmcc.SR.reg & CMCC_SR_CSTS;
+        if (invalidated && on) {
+            emu.cmcc_invalidations++;
+        } else {
+            emu.cmcc_stale++;
+        }
+    }
+    samd_emu_cmcc.MAINT0.reg = 0;
+    emu_cmcc_dirty = false;
+}
+
+// A flash operation starts: check the previous one, note this one.
+static void emu_cmcc_op(void) {
+    emu_cmcc_check();
+    emu_cmcc_dirty = samd_emu_cmcc.SR.reg & CMCC_SR_CSTS;
+}
+#else
+static void emu_cmcc_check(void) {
+}
+static void emu_cmcc_op(void) {
+}
+#endif
+
+static int32_t emu_enter(struct flash_descriptor *flash) {
+    emu_cmcc_op();
+    if (!emu_ready || flash == NULL || flash->dev.hw != NVMCTRL) {
+        // Real ASF4 would use a NULL register base.
+        emu.misuse++;
+        return ERR_NOT_INITIALIZED;
+    }
+    return ERR_NONE;
+}
+
+static int32_t emu_error(int32_t rc) {
+    emu.errors++;
+    return rc;
+}
+
+static bool emu_is_locked(uint32_t addr) {
+    return (emu_locked >> ((addr - FLASH_ADDR) / EMU_REGION_SIZE)) & 1;
+}
+
+static void emu_sim_result(int32_t rc) {
+    if (rc == MP_ROMFS_SIM_POWER_LOST) {
+        mp_hal_stdout_tx_str("ROMFS: power lost\r\n");
+        for (;;) {
+        }
+    }
+    // Other faults are counted by the simulator (violations).
+}
+
+// One Erase Row / Erase Block command for the unit holding `addr`.
+static void emu_erase_unit(uint32_t addr) {
+    uint32_t unit = addr & ~(uint32_t)(EMU_UNIT - 1);
+    if (emu_is_locked(unit)) {
+        emu.locked_skips++;
+        return;
+    }
+    emu.units_erased++;
+    emu_sim_result(mp_romfs_sim_erase(0, unit, EMU_UNIT));
+}
+
+// One page-buffer load of `size` bytes at `addr` (within one page) and
+// Write Page.
+static void emu_program_page(uint32_t addr, const uint8_t *src, uint32_t size) {
+    if (addr % EMU_WORD || size % EMU_WORD) {
+        // ASF4 asserts (SAMD21) or stores a misaligned word (SAMD51); an odd
+        // length reads past the source.
+        emu.misuse++;
+    }
+    if (emu_is_locked(addr)) {
+        emu.locked_skips++;
+        return;
+    }
+    emu.pages_programmed++;
+    emu_sim_result(mp_romfs_sim_program(0, addr, src, size));
+}
+
+// ASF4 "erases" a page outside a whole unit by rewriting the unit: read it,
+// set the page to 0xff, erase the unit, program every page back.
+static void emu_rmw_erase_page(uint32_t addr) {
+    static uint8_t unit_buf[EMU_UNIT];
+    uint32_t unit = addr & ~(uint32_t)(EMU_UNIT - 1);
+    emu.rmw_pages++;
+    memcpy(unit_buf, EMU_MEM + (unit - FLASH_ADDR), EMU_UNIT);
+    memset(unit_buf + (addr - unit), 0xff, EMU_PAGE);
+    emu_erase_unit(unit);
+    for (uint32_t p = 0; p < EMU_UNIT; p += EMU_PAGE) {
+        emu_program_page(unit + p, unit_buf + p, EMU_PAGE);
+    }
+}
+
+int32_t flash_init(struct flash_descriptor *flash, void *const hw) {
+    emu.inits++;
+    emu_log('I', 0, 0);
+    if (flash == NULL || hw != NVMCTRL) {
+        emu.misuse++;
+        return emu_error(ERR_INVALID_ARG);
+    }
+    flash->dev.hw = hw;
+    return ERR_NONE;
+}
+
+int32_t flash_erase(struct flash_descriptor *flash, const uint32_t dst_addr, const uint32_t page_nums) {
+    emu_log('E', dst_addr, page_nums);
+    int32_t rc = emu_enter(flash);
+    if (rc != ERR_NONE) {
+        return emu_error(rc);
+    }
+    emu.erase_calls++;
+    emu.erase_pages += page_nums;
+    uint32_t off = dst_addr - FLASH_ADDR;
+    if (off % EMU_PAGE) {
+        return emu_error(ERR_BAD_ADDRESS);
+    }
+    if (page_nums > EMU_PAGES || off / EMU_PAGE + page_nums > EMU_PAGES) {
+        return emu_error(ERR_INVALID_ARG);
+    }
+    uint32_t n = page_nums;
+    if (n == 0) {
+        // ASF4 asserts (compiled out): nothing happens for an aligned address.
+        emu.misuse++;
+        return ERR_NONE;
+    }
+    uint32_t addr = dst_addr;
+    uint32_t unit = dst_addr & ~(uint32_t)(EMU_UNIT - 1);
+    if (addr != unit) {
+        // Pages before the next unit boundary: read-modify-write each.
+        unit += EMU_UNIT;
+        for (uint32_t i = 0; i < EMU_UNIT_PAGES - 1; ++i) {
+            emu_rmw_erase_page(addr);
+            if (--n == 0) {
+                return ERR_NONE;
+            }
+            addr += EMU_PAGE;
+            if (addr == unit) {
+                break;
+            }
+        }
+    }
+    for (; n >= EMU_UNIT_PAGES; n -= EMU_UNIT_PAGES) {
+        emu_erase_unit(unit);
+        unit += EMU_UNIT_STEP;
+    }
+    for (; n > 0; --n) {
+        emu_rmw_erase_page(unit);
+        unit += EMU_PAGE;
+    }
+    return ERR_NONE;
+}
+
+int32_t flash_append(struct flash_descriptor *flash, uint32_t dst_addr, const uint8_t *buffer, uint32_t length) {
+    emu_log('A', dst_addr, length);
+    int32_t rc = emu_enter(flash);
+    if (rc != ERR_NONE) {
+        return emu_error(rc);
+    }
+    if (buffer == NULL || length == 0) {
+        emu.misuse++; // ASF4 asserts (compiled out)
+    }
+    emu.append_calls++;
+    emu.append_bytes += length;
+    uint32_t off = dst_addr - FLASH_ADDR;
+    if (off > FLASH_SIZE || off + length > FLASH_SIZE) {
+        return emu_error(ERR_BAD_ADDRESS);
+    }
+    if (emu_is_locked(dst_addr)) {
+        return emu_error(ERR_DENIED);
+    }
+    for (uint32_t done = 0; done < length;) {
+        uint32_t a = dst_addr + done;
+        uint32_t n = EMU_PAGE - (a - FLASH_ADDR) % EMU_PAGE;
+        if (n > length - done) {
+            n = length - done;
+        }
+        emu_program_page(a, buffer + done, n);
+        done += n;
+    }
+    return ERR_NONE;
+}
+
+// --- the samd_emu module --------------------------------------------------
+
+// (flash_addr, flash_size, part_start, part_size, page, erase_unit, region)
+static mp_obj_t samd_emu_layout(void) {
+    mp_obj_t items[7] = {
+        mp_obj_new_int_from_uint(FLASH_ADDR), mp_obj_new_int_from_uint(FLASH_SIZE),
+        mp_obj_new_int_from_uint(EMU_PART_START), mp_obj_new_int_from_uint(SAMD_EMU_PART_SIZE),
+        MP_OBJ_NEW_SMALL_INT(EMU_PAGE), MP_OBJ_NEW_SMALL_INT(EMU_UNIT), MP_OBJ_NEW_SMALL_INT(EMU_REGION_SIZE),
+    };
+    return mp_obj_new_tuple(7, items);
+}
+static MP_DEFINE_CONST_FUN_OBJ_0(samd_emu_layout_obj, samd_emu_layout);
+
+// peek(addr, n): n bytes of the emulated flash at address addr.
+static mp_obj_t samd_emu_peek(mp_obj_t addr_in, mp_obj_t n_in) {
+    mp_uint_t addr = mp_obj_get_int_truncated(addr_in);
+    mp_uint_t n = mp_obj_get_int(n_in);
+    if (addr < FLASH_ADDR || addr - FLASH_ADDR > FLASH_SIZE || n > FLASH_ADDR + FLASH_SIZE - addr) {
+        mp_raise_ValueError(MP_ERROR_TEXT("outside the flash"));
+    }
+    return mp_obj_new_bytes(EMU_MEM + (addr - FLASH_ADDR), n);
+}
+static MP_DEFINE_CONST_FUN_OBJ_2(samd_emu_peek_obj, samd_emu_peek);
+
+// lock(addr, on): lock or unlock the NVM region holding addr.
+static mp_obj_t samd_emu_lock(mp_obj_t addr_in, mp_obj_t on_in) {
+    mp_uint_t addr = mp_obj_get_int_truncated(addr_in);
+    if (addr < FLASH_ADDR || addr - FLASH_ADDR >= FLASH_SIZE) {
+        mp_raise_ValueError(MP_ERROR_TEXT("outside the flash"));
+    }
+    uint32_t bit = 1u << ((addr - FLASH_ADDR) / EMU_REGION_SIZE);
+    emu_locked = mp_obj_is_true(on_in) ? emu_locked | bit : emu_locked & ~bit;
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_2(samd_emu_lock_obj, samd_emu_lock);
+
+// stats(): the counters, as a dict.
+static mp_obj_t samd_emu_stats(void) {
+    emu_cmcc_check();
+    mp_obj_t d = mp_obj_new_dict(16);
+    #define EMU_STORE(name) mp_obj_dict_store(d, MP_OBJ_NEW_QSTR(MP_QSTR_##name), mp_obj_new_int_from_uint(emu.name));
+    EMU_COUNTERS(EMU_STORE)
+    return d;
+}
+static MP_DEFINE_CONST_FUN_OBJ_0(samd_emu_stats_obj, samd_emu_stats);
+
+// log(): [(kind, addr, n), ...] of the flash calls since the last log(),
+// kind 'I' (flash_init), 'E' (flash_erase: pages), 'A' (flash_append:
+// bytes); ('+', dropped, 0) last if more were made than it holds.
+static mp_obj_t samd_emu_log(void) {
+    uint32_t kept = emu_log_count < EMU_LOG_LEN ? emu_log_count : EMU_LOG_LEN;
+    mp_obj_t list = mp_obj_new_list(0, NULL);
+    for (uint32_t i = 0; i < kept; ++i) {
+        mp_obj_t t[3] = {
+            mp_obj_new_str(&emu_log_buf[i].kind, 1), mp_obj_new_int_from_uint(emu_log_buf[i].addr),
+            mp_obj_new_int_from_uint(emu_log_buf[i].n),
+        };
+        mp_obj_list_append(list, mp_obj_new_tuple(3, t));
+    }
+    if (emu_log_count > kept) {
+        mp_obj_t t[3] = { mp_obj_new_str("+", 1), mp_obj_new_int_from_uint(emu_log_count - kept), MP_OBJ_NEW_SMALL_INT(0) };
+        mp_obj_list_append(list, mp_obj_new_tuple(3, t));
+    }
+    emu_log_count = 0;
+    return list;
+}
+static MP_DEFINE_CONST_FUN_OBJ_0(samd_emu_log_obj, samd_emu_log);
+
+// reset(): a fresh chip, as at power-on of a new QEMU run: the partition
+// erased, the pattern elsewhere, no locks, CMCC off, counters and the
+// simulator's counters at zero.  (The core's RAM state is romfs_test.reboot's.)
+static mp_obj_t samd_emu_reset(void) {
+    memset(&emu, 0, sizeof(emu));
+    emu_locked = 0;
+    emu_log_count = 0;
+    #if defined(MCU_SAMD51)
+    samd_emu_cmcc.CTRL.reg = 0;
+    samd_emu_cmcc.MAINT0.reg = 0;
+    emu_cmcc_dirty = false;
+    #endif
+    emu_ready = false;
+    samd_emu_init();
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_0(samd_emu_reset_obj, samd_emu_reset);
+
+#if defined(MCU_SAMD51)
+// cmcc(on): turn the emulated CMCC on or off (as samd_qspiflash.c does).
+static mp_obj_t samd_emu_set_cmcc(mp_obj_t on_in) {
+    emu_cmcc_check();
+    samd_emu_cmcc.CTRL.reg = mp_obj_is_true(on_in) ? CMCC_CTRL_CEN : 0;
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(samd_emu_cmcc_obj, samd_emu_set_cmcc);
+#endif
+
+static const mp_rom_map_elem_t samd_emu_globals_table[] = {
+    { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR_samd_emu) },
+    { MP_ROM_QSTR(MP_QSTR_layout), MP_ROM_PTR(&samd_emu_layout_obj) },
+    { MP_ROM_QSTR(MP_QSTR_peek), MP_ROM_PTR(&samd_emu_peek_obj) },
+    { MP_ROM_QSTR(MP_QSTR_lock), MP_ROM_PTR(&samd_emu_lock_obj) },
+    { MP_ROM_QSTR(MP_QSTR_stats), MP_ROM_PTR(&samd_emu_stats_obj) },
+    { MP_ROM_QSTR(MP_QSTR_log), MP_ROM_PTR(&samd_emu_log_obj) },
+    { MP_ROM_QSTR(MP_QSTR_reset), MP_ROM_PTR(&samd_emu_reset_obj) },
+    #if defined(MCU_SAMD51)
+    { MP_ROM_QSTR(MP_QSTR_cmcc), MP_ROM_PTR(&samd_emu_cmcc_obj) },
+    #endif
+};
+static MP_DEFINE_CONST_DICT(samd_emu_globals, samd_emu_globals_table);
+
+const mp_obj_module_t samd_emu_module = {
+    .base = { &mp_type_module },
+    .globals = (mp_obj_dict_t *)&samd_emu_globals,
+};
+MP_REGISTER_MODULE(MP_QSTR_samd_emu, samd_emu_module);
+
+#endif // MICROPY_VFS_ROM_IOCTL

@@ -1,0 +1,147 @@
+//! A checking harness for random call sequences (property tests and the
+//! fuzz target): runs each call on the engine over a simulated device and
+//! checks what the call was allowed to change.
+//!
+//! - Nothing illegal reaches the flash: no erase or program outside the
+//!   segment, misaligned, or programming bits that are not erased (the
+//!   simulator refuses and counts those).
+//! - A call refused with -EINVAL changes nothing and performs no operation.
+//! - An accepted prepare changes at most the old magic (zeroed, or on
+//!   write-once flash the first sector erased) when it starts a deploy,
+//!   and erases within an earlier prepared range it settles.
+//! - An accepted write leaves its bytes (and the erased padding of its last
+//!   unit) in flash, except the held header bytes; any other byte it
+//!   changes was in a sector prepared before the call and is now erased.
+//! - A failed write changes only bytes that were prepared.
+//! - Op 5 changes only the header bytes, to the held ones when it returns 0.
+//! - Ops 1, 2 and 6 change nothing.
+#![forbid(unsafe_code)]
+
+extern crate std;
+
+use std::format;
+use std::string::String;
+use std::vec::Vec;
+
+use crate::bindings::mp_romfs_geometry_t;
+use crate::engine::{Engine, State};
+use crate::geometry::{Geometry, Segment};
+use crate::ioctl::{op, route, run};
+use crate::sim::{NorSim, Profile, SimSegment};
+
+/// One segment of a simulated device, and its core state.
+pub struct Harness {
+    /// The simulated device.
+    pub sim: NorSim<Vec<u8>>,
+    raw: mp_romfs_geometry_t,
+    /// The core's state of the segment.
+    pub state: State,
+    /// Device address of the segment.
+    pub addr: u32,
+    /// Length of the segment.
+    pub len: u32,
+}
+
+impl Harness {
+    /// The segment `addr..addr + len` of an erased device of `profile`
+    /// whose first sector is at `base`; only the segment may change.
+    pub fn new(profile: &'static Profile, base: u32, addr: u32, len: u32) -> Self {
+        // Memory up to the segment's end is all a test reaches.
+        let mem = std::vec![profile.erased; (addr + len - base) as usize];
+        let sim = NorSim::new(profile, base, mem, (addr, addr + len));
+        Harness { raw: sim.raw_geometry(), sim, state: State::new(), addr, len }
+    }
+
+    /// The segment's bytes.
+    pub fn mem(&self) -> &[u8] {
+        let start = (self.addr - self.raw.base) as usize;
+        &self.sim.bytes()[start..start + self.len as usize]
+    }
+
+    /// Runs `vfs.rom_ioctl(*args)` (op 4's bytes in `buf`) and checks the
+    /// rules above; returns what Python would get, or what was broken.
+    ///
+    /// # Errors
+    /// A description of the rule the call broke.
+    pub fn call(&mut self, args: &[isize], buf: &[u8]) -> Result<isize, String> {
+        let seg = Segment::new(self.addr, self.len, Geometry::new(&self.raw, self.sim.profile().runs))
+            .map_err(|e| format!("segment: {e:?}"))?;
+        let unit = seg.geom.program_unit() as usize;
+        let erased = seg.geom.erased();
+        let hold = seg.hold_len() as usize;
+        let before = self.mem().to_vec();
+        let (lo, hi) = self.state.pending();
+        let held = self.state.held_header().copied();
+        let ops = self.sim.log.len();
+        let ret = match route(args, 1) {
+            (false, answer) => answer,
+            (true, _) => {
+                let mut flash = SimSegment::new(&mut self.sim, self.addr, self.len);
+                run(&mut Engine::new(seg, &mut self.state, &mut flash), args, buf)
+            }
+        };
+        if self.sim.stats.violations != 0 {
+            return Err(format!("{args:?}: illegal flash operation {:?}", self.sim.log.last()));
+        }
+        let after = self.mem();
+        // The offsets of the bytes the call changed (compared a KiB at a
+        // time first: most of a segment does not change).
+        let changes = || {
+            before.chunks(1024).zip(after.chunks(1024)).enumerate().filter(|(_, (b, a))| b != a).flat_map(|(k, (b, a))| {
+                b.iter().zip(a.iter()).enumerate().filter(|(_, (x, y))| x != y).map(move |(i, _)| k * 1024 + i)
+            })
+        };
+        let prepared = |i: usize| (lo as usize..hi as usize).contains(&i);
+        let cmd = args.first().copied().unwrap_or(0);
+        if ret == -22 {
+            if self.sim.log.len() != ops || before != after {
+                return Err(format!("{args:?} was refused but touched flash"));
+            }
+            return Ok(ret);
+        }
+        match cmd {
+            op::WRITE_PREPARE => {
+                let first = seg.unit_at(0);
+                let limit = if seg.geom.write_once() { first.size as usize } else { unit };
+                // The old magic zeroed (or the first sector erased), and a
+                // disjoint earlier prepared range settled (erased).
+                let kill = |i: usize| i < limit && (after[i] == 0 || after[i] == erased);
+                if let Some(i) = changes().find(|&i| !kill(i) && !(prepared(i) && after[i] == erased)) {
+                    return Err(format!("{args:?}: a prepare changed byte {i}"));
+                }
+            }
+            op::WRITE => {
+                let off = args.get(2).copied().unwrap_or(0) as usize;
+                let end = (off + buf.len()).next_multiple_of(unit);
+                if ret == 0 {
+                    for i in off.max(hold)..end {
+                        let want = buf.get(i - off).copied().unwrap_or(erased);
+                        if after[i] != want {
+                            return Err(format!("{args:?}: byte {i} is {:#x}, written {want:#x}", after[i]));
+                        }
+                    }
+                }
+                let written = |i: usize| ret == 0 && (off..end).contains(&i) && i >= hold;
+                if let Some(i) = changes().find(|&i| !written(i) && !(prepared(i) && after[i] == erased)) {
+                    return Err(format!("{args:?} (returned {ret}) changed byte {i} outside what it wrote or prepared"));
+                }
+            }
+            op::WRITE_COMPLETE => {
+                if let Some(i) = changes().find(|&i| i >= hold) {
+                    return Err(format!("op 5 changed byte {i}"));
+                }
+                if let (0, Some(h)) = (ret, held) {
+                    if after[..hold] != h[..hold] {
+                        return Err(format!("op 5 returned 0 but the header is {:x?}, held {:x?}", &after[..hold], &h[..hold]));
+                    }
+                }
+            }
+            _ => {
+                if before != after {
+                    return Err(format!("{args:?} changed flash"));
+                }
+            }
+        }
+        Ok(ret)
+    }
+}

@@ -1,0 +1,1 @@
+../common/samd_tails.py

@@ -1,0 +1,1 @@
+../common/samd_tail_block.py
