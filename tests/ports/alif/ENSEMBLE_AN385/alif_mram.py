@@ -1,8 +1,8 @@
 # The MRAM partition (segment 1) of the alif glue on its emulation board:
-# ops 3 and 6, write tails of every length 1..31 from buffers whose next
-# bytes would land in MRAM if anything read past them, overwrites without
-# erase, the MPU left read-only after every write, and the partition's end
-# (the boot ToC follows it on a real Ensemble).
+# ops 3 and 6, misaligned calls, write tails of every length 1..31 from
+# buffers whose next bytes would land in MRAM if anything read past them,
+# overwrites without erase, the MPU left read-only after every write, and
+# the partition's end (the boot ToC follows it on a real Ensemble).
 import vfs
 import romfs_test
 import alif_emu
@@ -32,6 +32,9 @@ except OSError:
 addr, length, base, runs, mask, unit, erased, flags = romfs_test.geometry(SEG)
 print("geometry", hex(addr), length, hex(base), runs, mask, unit, erased, flags)
 print("op3", vfs.rom_ioctl(3, SEG, 0), "op6", vfs.rom_ioctl(6, SEG))
+# Alignment to the 16-byte unit and to op 6 (the shared bad-input test
+# checks alignment on an erasable segment).
+print("misaligned write", vfs.rom_ioctl(4, SEG, 8, bytes(16)), "prepare", vfs.rom_ioctl(3, SEG, 2048, 4096))
 rom = vfs.rom_ioctl(2, SEG)
 
 # Tails: n bytes (n = 1..31) at a 16-byte aligned offset, taken from a
