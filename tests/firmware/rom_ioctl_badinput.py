@@ -2,7 +2,7 @@
 # what it must produce: a negative errno, a value, or an exception type.
 # The rows that are not valid must change nothing: a CRC-32 of the targeted
 # segment is compared before and after each row, and of every segment
-# before and after all of them.  Segment 0 first holds a
+# before and after all of them.  Segment w (below) first holds a
 # valid image (so that writes over it without a prepare have old bytes to
 # hit).  Integers beyond the machine word raise OverflowError (as upstream);
 # which integers those are depends on the port's word size, so the expected
@@ -16,8 +16,12 @@ import romfs_test
 EINVAL, EIO = -22, -5
 n = vfs.rom_ioctl(1)
 geoms = [romfs_test.geometry(i) for i in range(n)]
-# The segment with the largest program unit, for the alignment rows.
-w = max(range(n), key=lambda i: geoms[i][5])
+# The segment with the largest program unit, for the alignment rows, among
+# those that need an erase before a rewrite (not MP_ROMFS_NO_ERASE, flag 2):
+# on MRAM any byte takes any value without a prepare, so the rows that write
+# over the old image without one would be valid there.
+NO_ERASE = 2
+w = max(range(n), key=lambda i: (not geoms[i][7] & NO_ERASE, geoms[i][5]))
 size, unit = geoms[w][1], geoms[w][5]
 step = vfs.rom_ioctl(6, w)
 
