@@ -7,6 +7,7 @@
 //! `c_glue/mp_romfs_port.h`, via [`crate::bindings`].
 
 use core::ffi::c_int;
+#[cfg(feature = "blockdev")]
 use core::ptr::NonNull;
 use core::slice;
 use core::sync::atomic::{AtomicBool, Ordering};
