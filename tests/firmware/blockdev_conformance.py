@@ -49,6 +49,8 @@ class PyFlashBlockDev:
     def _program(self, start, data, erasing=False):
         # Whole units, merged with the bytes there; all checked first (when
         # erasing, only those that no erase reaches).
+        if not data:
+            return  # (a bytearray of nothing is UB in MicroPython's objarray.c)
         u = self.unit
         a, b = start - start % u, (start + len(data) + u - 1) // u * u
         new = bytearray(memoryview(self.mem)[a:b])
