@@ -1,12 +1,12 @@
-//! Random `vfs.rom_ioctl` call sequences on six simulated segments, every
-//! call checked by `mp_romfs::oracle::Harness` (no illegal flash operation,
-//! refused calls change nothing, accepted calls change only what they may),
-//! ending with a full deploy that must land.  A broken rule panics, which
-//! libFuzzer reports as a crash.
+//! Random `vfs.rom_ioctl` and block-view call sequences on six simulated
+//! segments, every call checked by `mp_romfs::oracle::Harness` (no illegal
+//! flash operation, refused calls change nothing, accepted calls change
+//! only what they may), ending with a full deploy through each path that
+//! must land.  A broken rule panics, which libFuzzer reports as a crash.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mp_romfs::oracle::Harness;
+use mp_romfs::oracle::{BlockCall, Harness};
 use mp_romfs::sim::profiles::*;
 
 const K: u32 = 1024;
@@ -81,6 +81,22 @@ fn deploy(h: &mut Harness, img: &[u8]) -> Result<(), String> {
     h.call(&[5, 0], &[]).map(|_| ())
 }
 
+/// mpremote's deploy to a block device: `ioctl(6, n)` for each block, then
+/// `writeblocks(n, chunk, offset)` in chunks of min(4 KiB, block size).
+fn deploy_block(h: &mut Harness, img: &[u8]) -> Result<(), String> {
+    let bs = h.block(&BlockCall::Ioctl(5, 0))? as usize;
+    for off in (0..img.len()).step_by(bs) {
+        h.block(&BlockCall::Ioctl(6, (off / bs) as isize))?;
+    }
+    let chunk = bs.min(4096);
+    for off in (0..img.len()).step_by(chunk) {
+        let mut buf = img[off..img.len().min(off + chunk)].to_vec();
+        buf.resize(chunk, 0);
+        h.block(&BlockCall::Write((off / bs) as isize, Some((off % bs) as isize), buf))?;
+    }
+    Ok(())
+}
+
 fn run(data: &[u8]) -> Result<(), String> {
     let mut input = Input(data);
     let Some(which) = input.byte() else { return Ok(()) };
@@ -90,7 +106,9 @@ fn run(data: &[u8]) -> Result<(), String> {
         let len = h.len;
         let Some(a) = input.int(len) else { break };
         let Some(b) = input.int(len) else { break };
-        let _ = match op % 8 {
+        // Blocks -1..8, block-view ioctls -1..8.
+        let n = a.rem_euclid(10) - 1;
+        let _ = match op % 12 {
             0 => h.call(&[3, 0, a], &[])?,
             1 => h.call(&[3, 0, a, b], &[])?,
             2 | 3 => {
@@ -101,13 +119,26 @@ fn run(data: &[u8]) -> Result<(), String> {
             4 => h.call(&[5, 0], &[])?,
             5 => h.call(&[6, (op >> 3) as isize % 3 - 1], &[])?,
             6 => h.call(&[(op >> 3) as isize, 0, a, b][..(op as usize >> 5) % 5], &[])?,
-            _ => h.call(&[2, a], &[])?,
+            7 => h.call(&[2, a], &[])?,
+            8 => h.block(&BlockCall::Read(n, b, (b.unsigned_abs() % 5000) as usize))?,
+            9 => h.block(&BlockCall::Write(n, Some(b), (0..(a.unsigned_abs() % 5000)).map(|i| i as u8 ^ op).collect()))?,
+            10 => {
+                let bs = h.block(&BlockCall::Ioctl(5, 0))? as usize;
+                let len = if bs <= 16384 { bs * (b.unsigned_abs() % 3) } else { b.unsigned_abs() % 64 };
+                h.block(&BlockCall::Write(n, None, (0..len).map(|i| (i as u8).wrapping_mul(op)).collect()))?
+            }
+            _ => h.block(&BlockCall::Ioctl(b.rem_euclid(10) - 1, n))?,
         };
     }
     let img = image(6000, which.wrapping_add(1));
     deploy(&mut h, &img)?;
     if h.mem()[..img.len()] != img[..] {
         return Err("a full deploy did not land".into());
+    }
+    let img = image(7000, which.wrapping_add(2));
+    deploy_block(&mut h, &img)?;
+    if h.mem()[..img.len()] != img[..] {
+        return Err("a full deploy through the block view did not land".into());
     }
     Ok(())
 }

@@ -15,6 +15,17 @@
 //! - A failed write changes only bytes that were prepared.
 //! - Op 5 changes only the header bytes, to the held ones when it returns 0.
 //! - Ops 1, 2 and 6 change nothing.
+//!
+//! And for the block view ([`Harness::block`]):
+//! - A call refused with -EINVAL changes nothing and performs no operation;
+//!   so does a read, and an extended write that fails.
+//! - After an accepted write, the segment as `readblocks` shows it (flash,
+//!   with a held header over it) holds the written bytes.
+//! - Writes and erases change bytes only in the blocks they address, and a
+//!   commit (of an image completed in order, or at sync) only the header.
+//! - After `ioctl(6, n)` returns 0, block `n` is erased; if it returns
+//!   -EIO (a sector shared with flash outside the segment is not blank),
+//!   nothing changed.
 #![forbid(unsafe_code)]
 
 extern crate std;
@@ -24,6 +35,8 @@ use std::string::String;
 use std::vec::Vec;
 
 use crate::bindings::mp_romfs_geometry_t;
+#[cfg(feature = "blockdev")]
+use crate::block;
 use crate::engine::{Engine, State};
 use crate::geometry::{Geometry, Segment};
 use crate::ioctl::{op, route, run};
@@ -144,4 +157,94 @@ impl Harness {
         }
         Ok(ret)
     }
+
+    /// Runs one call of the block view and checks the block-view rules
+    /// above; returns 0 or the negative errno (ioctl: its value).
+    ///
+    /// # Errors
+    /// A description of the rule the call broke.
+    #[cfg(feature = "blockdev")]
+    pub fn block(&mut self, call: &BlockCall) -> Result<isize, String> {
+        let seg = Segment::new(self.addr, self.len, Geometry::new(&self.raw, self.sim.profile().runs))
+            .map_err(|e| format!("segment: {e:?}"))?;
+        let hold = seg.hold_len() as usize;
+        let erased = seg.geom.erased();
+        let bs = match seg.min_prepare() {
+            0 => self.len as usize,
+            g => g as usize,
+        };
+        let before = self.mem().to_vec();
+        let ops = self.sim.log.len();
+        let errno = |r: crate::error::Result<()>| r.map_or_else(|e| e.errno() as isize, |()| 0);
+        let ret = {
+            let mut flash = SimSegment::new(&mut self.sim, self.addr, self.len);
+            let mut engine = Engine::new(seg, &mut self.state, &mut flash);
+            match call {
+                BlockCall::Read(n, off, len) => errno(block::read(&engine, *n, *off, &mut std::vec![0; *len])),
+                BlockCall::Write(n, off, data) => errno(block::write(&mut engine, *n, *off, data)),
+                BlockCall::Ioctl(op, arg) => block::ioctl(&mut engine, *op, *arg),
+            }
+        };
+        if self.sim.stats.violations != 0 {
+            return Err(format!("{call:?}: illegal flash operation {:?}", self.sim.log.last()));
+        }
+        let held = self.state.held_header().copied();
+        let after = self.mem();
+        let unchanged = self.sim.log.len() == ops && before == after;
+        // Byte `i` as readblocks shows it: flash, with the held header.
+        let view = |i: usize| match held {
+            Some(h) if i < hold => h[i],
+            _ => after[i],
+        };
+        // The first byte the call changed outside `lo..hi` and the header
+        // (compared a KiB at a time first: most of a segment does not change).
+        let outside = |lo: usize, hi: usize| {
+            before.chunks(1024).zip(after.chunks(1024)).enumerate().filter(|(_, (b, a))| b != a).find_map(|(k, (b, a))| {
+                (0..b.len()).map(|i| k * 1024 + i).find(|&i| b[i % 1024] != a[i % 1024] && !(lo..hi).contains(&i) && i >= hold)
+            })
+        };
+        if ret == -22 {
+            return if unchanged { Ok(ret) } else { Err(format!("{call:?} was refused but touched flash")) };
+        }
+        let broken = match call {
+            BlockCall::Read(..) => (!unchanged).then_some("a read touched flash"),
+            BlockCall::Write(_, Some(_), _) if ret != 0 && !unchanged => Some("a failed extended write touched flash"),
+            BlockCall::Write(n, off, data) => {
+                let at = *n as usize * bs + off.unwrap_or(0) as usize;
+                if ret == 0 && data.iter().enumerate().any(|(i, &d)| view(at + i) != d) {
+                    Some("readblocks does not show the written bytes")
+                } else {
+                    outside(at - at % bs, (at + data.len()).next_multiple_of(bs)).map(|_| "a write changed bytes outside its blocks")
+                }
+            }
+            BlockCall::Ioctl(6, n) => {
+                let lo = *n as usize * bs;
+                if ret == 0 && after[lo..lo + bs].iter().any(|&b| b != erased) {
+                    Some("ioctl(6) returned 0 but the block is not erased")
+                } else if ret == -5 && !unchanged {
+                    Some("ioctl(6) refused a block it cannot erase but touched flash")
+                } else {
+                    outside(lo, lo + bs).map(|_| "ioctl(6) changed bytes outside its block")
+                }
+            }
+            BlockCall::Ioctl(..) => outside(0, 0).map(|_| "an ioctl changed bytes past the header"),
+        };
+        match broken {
+            Some(what) => Err(format!("{call:?} (returned {ret}): {what}")),
+            None => Ok(ret),
+        }
+    }
+}
+
+/// A call of the block view, for [`Harness::block`].
+#[cfg(feature = "blockdev")]
+#[derive(Debug)]
+pub enum BlockCall {
+    /// `readblocks(block, bytearray(len), offset)`.
+    Read(isize, isize, usize),
+    /// `writeblocks(block, data)` (offset `None`) or `writeblocks(block,
+    /// data, offset)`.
+    Write(isize, Option<isize>, Vec<u8>),
+    /// `ioctl(op, arg)`.
+    Ioctl(isize, isize),
 }

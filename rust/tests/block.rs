@@ -207,3 +207,21 @@ fn a_pending_rom_ioctl_prepare_is_dropped_by_the_block_view() {
     assert!(rig.mem()[4096..4112].iter().all(|&b| b == 0), "block 1 was not erased later");
     assert_eq!(rig.write(4096, &[0xff; 4]), EIO, "nor by rom_ioctl after it");
 }
+
+#[test]
+fn a_block_that_cannot_be_erased_whole_is_refused_before_anything_changes() {
+    // F767 flash from sector 1 to the middle of sector 6: op 6 is 0, so the
+    // block is the segment, and its last 128K share sector 6 with flash
+    // outside.
+    let mut rig = Rig::new(&STM32F767, 0x0800_0000, 0x0800_8000, 0x98000);
+    assert_eq!(rig.blk_ioctl(5, 0), 0x98000);
+    assert_eq!(rig.writeblocks(0, &[0; 16], Some(0)), 0);
+    assert_eq!(rig.blk_ioctl(6, 0), 0, "the shared sector's bytes are blank");
+    assert_eq!(rig.writeblocks(0, &[0; 16], Some(0x90000)), 0);
+    assert_eq!(rig.writeblocks(0, &[0; 16], Some(0)), 0);
+    let before = rig.mem().to_vec();
+    rig.take_log();
+    assert_eq!(rig.blk_ioctl(6, 0), EIO);
+    assert!(rig.take_log().is_empty(), "no erase");
+    assert_eq!(rig.mem(), &before[..]);
+}

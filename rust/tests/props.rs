@@ -1,4 +1,5 @@
-//! Random call sequences on several chips, checked by `mp_romfs::oracle`
+//! Random call sequences (`vfs.rom_ioctl` and the block view, interleaved)
+//! on several chips, checked by `mp_romfs::oracle`
 //! (no illegal flash operation; a refused call changes nothing; an accepted
 //! call changes only what it may), and then a full deploy that must land
 //! whatever happened before.  The fuzz target (fuzz/) runs the same harness
@@ -7,7 +8,7 @@
 mod common;
 
 use common::image;
-use mp_romfs::oracle::Harness;
+use mp_romfs::oracle::{BlockCall, Harness};
 use mp_romfs::sim::profiles::*;
 use mp_romfs::sim::Profile;
 use proptest::prelude::*;
@@ -22,7 +23,11 @@ enum Call {
     Complete,
     MinPrepare,
     Raw(Vec<isize>),
+    Block(BlockArgs),
 }
+
+/// A block-view call: (kind, block, offset, length, seed).
+type BlockArgs = (u8, i8, u32, u16, u8);
 
 fn harness(which: u8) -> Harness {
     let (p, base, addr, len): (&'static Profile, u32, u32, u32) = match which % 6 {
@@ -45,6 +50,7 @@ fn call() -> impl Strategy<Value = Call> {
         Just(Call::Complete),
         Just(Call::MinPrepare),
         prop::collection::vec(any::<isize>(), 0..5).prop_map(Call::Raw),
+        (0u8..4, -1i8..8, prop_oneof![0u32..300 * K, Just(u32::MAX)], 0u16..9000, any::<u8>()).prop_map(Call::Block),
     ]
 }
 
@@ -56,6 +62,19 @@ fn run(h: &mut Harness, c: &Call) -> Result<isize, String> {
         Call::Complete => h.call(&[5, 0], &[]),
         Call::MinPrepare => h.call(&[6, 0], &[]),
         Call::Raw(args) => h.call(args, b"raw"),
+        &Call::Block((kind, n, off, len, seed)) => {
+            let (n, off, len) = (n as isize, off as isize, len as usize);
+            let data = |len: usize| image(len + 8, seed as u32)[8..].to_vec();
+            match kind {
+                0 => h.block(&BlockCall::Read(n, off, len)),
+                1 => h.block(&BlockCall::Write(n, Some(off), data(len))),
+                2 => {
+                    let bs = h.block(&BlockCall::Ioctl(5, 0))? as usize;
+                    h.block(&BlockCall::Write(n, None, data(if bs <= 16 * 1024 { bs } else { len })))
+                }
+                _ => h.block(&BlockCall::Ioctl(seed as isize % 9 - 1, n)),
+            }
+        }
     }
 }
 

@@ -64,18 +64,14 @@ class PyFlashBlockDev:
         self.mem[a:b] = new
 
     def _erase(self, lo, hi):
-        # Erases lo..hi but for the locked ranges; whether all of it is
-        # erased now.
-        blank, at, ok = bytes([self.e]) * 4096, lo, True
+        # Erases lo..hi but for the locked ranges.
+        blank, at = bytes([self.e]) * 4096, lo
         for l, h in sorted(self.locked) + [(hi, hi)]:
             l, h = max(l, at), min(h, hi)
             for i in range(at, l, 4096):
                 n = min(4096, l - i)
                 self.mem[i : i + n] = blank[:n]
-            if l < h:
-                ok = ok and all(self.mem[i] == self.e for i in range(l, h))
             at = max(at, h)
-        return ok
 
     def readblocks(self, block, buf, offset=0):
         start = self._span(block, len(buf), offset)
@@ -97,7 +93,14 @@ class PyFlashBlockDev:
         if op == 6:
             if not 0 <= arg < len(self.mem) // self.bs:
                 return -EINVAL
-            return 0 if self._erase(arg * self.bs, (arg + 1) * self.bs) else -EIO
+            # Refused, with nothing changed, if bytes no erase reaches are
+            # not blank.
+            lo, hi = arg * self.bs, (arg + 1) * self.bs
+            for l, h in self.locked:
+                if any(self.mem[i] != self.e for i in range(max(l, lo), min(h, hi))):
+                    return -EIO
+            self._erase(lo, hi)
+            return 0
         return None
 
 
