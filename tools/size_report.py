@@ -7,7 +7,9 @@ as a firmware would keep them (--gc-sections from mp_vfs_rom_ioctl).  Prints
 text (code + read-only data) of the Rust part, of the C part and of the
 whole module, its data + bss, and the largest Rust symbols of the smallest
 build; and what the block view adds (ROMFS_BLOCKDEV=1: the core's blockdev
-feature, the shim's romfs module).  Figures only: nothing asserts.  Port glue is not included (it is
+feature, the shim's romfs module).  Figures only, with one check: a build
+whose code can reach the panic handler (mp_romfs_fatal) fails the report,
+as the core must have no panicking paths.  Port glue is not included (it is
 per board; tools/size_report.py reports the module that every port shares).
 
     python tools/size_report.py <cache-dir> <micropython-dir>
@@ -92,8 +94,15 @@ def shim_object(cache, mp, cpu, blockdev=False):
     return shim
 
 
+def panics(obj):
+    """Whether the object calls the panic handler."""
+    out = subprocess.run(["arm-none-eabi-nm", "-u", str(obj)], capture_output=True, text=True, check=True).stdout
+    return "mp_romfs_fatal" in out.split()
+
+
 def main():
     cache, mp = Path(sys.argv[1]), Path(sys.argv[2])
+    panicking = []
     print(f"{'target':27} {'features':38} {'rust text':>9} {'data+bss':>8} {'C shim':>7} {'total':>6} {'+block view':>11}  used by")
     smallest = None
     for target, cpu, features, who in BUILDS:
@@ -102,6 +111,7 @@ def main():
         mt, md, mb = sizes(module_object(rust, shim_object(cache, mp, cpu)))
         block = rust_object(cache, target, (features + " blockdev").strip())
         bt = sizes(module_object(block, shim_object(cache, mp, cpu, True), ("mp_vfs_rom_ioctl", "romfs_module")))[0]
+        panicking += [f"{target} [{f}]" for f, obj in ((features, rust), (features + " blockdev", block)) if panics(obj)]
         print(f"{target:27} {features or '(none)':38} {rt:9} {md + mb:8} {mt - rt:7} {mt:6} {bt - mt:+11}  {who}")
         if smallest is None:
             smallest = rust
@@ -112,5 +122,9 @@ def main():
         print(f"  {int(size, 16):5}  {name[:90]}")
 
 
+    print("\npanic paths:", ", ".join(panicking) or "none")
+    return 1 if panicking else 0
+
+
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

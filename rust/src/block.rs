@@ -133,8 +133,9 @@ fn write_at<F: Flash>(engine: &mut Engine<'_, F>, at: u32, data: &[u8]) -> Resul
     let b1 = (end & !(unit - 1)).max(b0);
     let mut head = [0u8; HOLD_MAX];
     let mut tail = [0u8; HOLD_MAX];
-    let head = merged(engine, &mut head[..u], a0, at, data)?;
-    let tail = merged(engine, &mut tail[..u], b1, at, data)?;
+    let u = u.min(HOLD_MAX);
+    let head = merged(engine, head.split_at_mut(u).0, a0, at, data)?;
+    let tail = merged(engine, tail.split_at_mut(u).0, b1, at, data)?;
     let body = data.get((b0 - at) as usize..(b1 - at) as usize).unwrap_or_default();
     let pieces = [(a0, if a0 < at { head } else { &[][..] }), (b0, body), (b1, if b1 < end { tail } else { &[][..] })];
     for &(off, bytes) in &pieces {
@@ -172,7 +173,7 @@ pub fn ioctl<F: Flash>(engine: &mut Engine<'_, F>, op: isize, arg: isize) -> isi
         1 | 2 => Ok(()),
         3 if engine.held().is_some() => engine.complete(),
         3 => Ok(()),
-        4 => return (engine.segment_len() / bs) as isize,
+        4 => return engine.segment_len().checked_div(bs).unwrap_or(0) as isize,
         5 => return bs as isize,
         6 => match span(engine, arg, 0, bs as usize) {
             Ok(at) => {
