@@ -6,10 +6,12 @@
 //!   sectors), or the whole segment when op 6 reports none.
 //! - **`ioctl(6, block)` erases the block now**: the sectors that are not
 //!   blank (with the largest block erase that fits), or on memory without
-//!   erase the erased value is programmed.  It fails with `-EIO`, before
-//!   anything changes, if bytes of the block in a sector shared with flash
-//!   outside the segment (never erased) are not blank.  Block 0 begins a
-//!   deploy, as a prepare from offset 0 does.
+//!   erase the erased value is programmed.  It fails with `-EIO` if bytes
+//!   of the block in a sector shared with flash outside the segment (never
+//!   erased) are not blank; the rest of the block is erased all the same,
+//!   so that a client writing only there (mpremote, whose images rarely
+//!   reach that far) can go on.  Block 0 begins a deploy, as a prepare from
+//!   offset 0 does.
 //! - **`writeblocks(block, buf)`** erases the blocks it covers (skipping
 //!   sectors whose new bytes program over the old ones), then programs.
 //! - **`writeblocks(block, buf, offset)`** never erases: any offset and

@@ -391,22 +391,15 @@ impl<'a, F: Flash> Engine<'a, F> {
     /// deploy as a prepare does.
     ///
     /// # Errors
-    /// As [`Engine::prepare`]; [`Error::NotErased`], before anything
-    /// changes, if bytes of the range that share a sector with flash
-    /// outside the segment (which is never erased) are not blank.
+    /// As [`Engine::prepare`]; [`Error::NotErased`] if bytes of the range
+    /// are still not erased: they share a sector with flash outside the
+    /// segment, which is never erased (the other sectors are erased all the
+    /// same, so that a client writing only there can go on).
     pub fn erase_now(&mut self, off: Option<u32>, len: u32) -> Result<()> {
-        let at = off.unwrap_or(0);
-        let e = self.io.rules.erased;
-        if len != 0 && len <= self.seg.len && at <= self.seg.len - len && !self.io.rules.erase_free() {
-            for s in [self.seg.unit_at(at), self.seg.unit_at(at + len - 1)] {
-                let (lo, hi) = (self.seg.clip(s.start).max(at), self.seg.clip(s.end()).min(at + len));
-                if !self.seg.contains(s) && !self.io.flash.mem().get(lo as usize..hi as usize).is_some_and(|b| is_blank(b, e)) {
-                    return Err(Error::NotErased);
-                }
-            }
-        }
         self.prepare(off, len)?;
         self.settle(self.st.hi, 0, &[])?;
+        let at = off.unwrap_or(0);
+        let e = self.io.rules.erased;
         if self.io.rules.erase_free() {
             let fill = [e; HOLD_MAX];
             for o in (at..at + len).step_by(HOLD_MAX) {

@@ -93,13 +93,13 @@ class PyFlashBlockDev:
         if op == 6:
             if not 0 <= arg < len(self.mem) // self.bs:
                 return -EINVAL
-            # Refused, with nothing changed, if bytes no erase reaches are
-            # not blank.
+            # Erased but for bytes no erase reaches: -EIO unless those are
+            # blank.
             lo, hi = arg * self.bs, (arg + 1) * self.bs
+            self._erase(lo, hi)
             for l, h in self.locked:
                 if any(self.mem[i] != self.e for i in range(max(l, lo), min(h, hi))):
                     return -EIO
-            self._erase(lo, hi)
             return 0
         return None
 
