@@ -29,7 +29,7 @@ sizes() {  # text data bss of an object (text includes .rodata)
 
 printf '%-7s %-14s %6s %5s %5s   %s\n' family cpu text data bss "functions (bytes)"
 for spec in "SAMD21 cortex-m0plus -mfloat-abi=soft lean 172" \
-            "SAMD51 cortex-m4 -mfloat-abi=hard -mfpu=fpv4-sp-d16 rewrite-skip 164"; do
+            "SAMD51 cortex-m4 -mfloat-abi=hard -mfpu=fpv4-sp-d16 write-once+rewrite-skip 164"; do
     set -- $spec
     family=$1 cpu=$2
     shift 2
