@@ -56,9 +56,10 @@ def main():
         show("after a soft reset /rom is mounted: import main_demo", out)
         rc2, out, secs = mpremote(exe, board.pty, "romfs", "deploy", str(ROOT / "examples"))
         show(f"the same folder again: {secs:.1f} s; flash work", describe(counters(exe, board.pty, first)))
-        print("\nThe image spans sectors 0 and 1 (32 KiB each).  On the re-deploy the header's sector")
-        print("is erased so that no half-written image can mount, and the write's bytes are compared")
-        print("with the flash before anything is programmed.")
+        print("\nThe image spans sectors 0 and 1 (32 KiB each).  On the re-deploy both are erased:")
+        print("sector 0 because the old header must stop mounting before anything changes, sector 1")
+        print("because a 4 KiB write shows only part of it and the core keeps no copy of the rest.")
+        print("Every write's bytes are checked against the flash before anything is programmed.")
         return rc or rc2
 
 
