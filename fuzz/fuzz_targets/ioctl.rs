@@ -57,51 +57,11 @@ fn image(len: usize, seed: u8) -> Vec<u8> {
     v
 }
 
-fn deploy(h: &mut Harness, img: &[u8]) -> Result<(), String> {
-    let step = h.call(&[6, 0], &[])?;
-    let size = h.len as usize;
-    let step = if step <= 0 { size } else { step as usize };
-    let mut unit = 0;
-    if step < size {
-        let mut off = 0;
-        while off < img.len() {
-            let n = (img.len() - off).min(32768).div_ceil(step) * step;
-            unit = h.call(&[3, 0, off as isize, n as isize], &[])?;
-            off += n;
-        }
-    } else {
-        unit = h.call(&[3, 0, img.len() as isize], &[])?;
-    }
-    let chunk = 4096.max(unit.max(0) as usize);
-    for off in (0..img.len()).step_by(chunk) {
-        let mut buf = img[off..img.len().min(off + chunk)].to_vec();
-        buf.resize(chunk, 0);
-        h.call(&[4, 0, off as isize, 0], &buf)?;
-    }
-    h.call(&[5, 0], &[]).map(|_| ())
-}
-
-/// mpremote's deploy to a block device: `ioctl(6, n)` for each block, then
-/// `writeblocks(n, chunk, offset)` in chunks of min(4 KiB, block size).
-fn deploy_block(h: &mut Harness, img: &[u8]) -> Result<(), String> {
-    let bs = h.block(&BlockCall::Ioctl(5, 0))? as usize;
-    for off in (0..img.len()).step_by(bs) {
-        h.block(&BlockCall::Ioctl(6, (off / bs) as isize))?;
-    }
-    let chunk = bs.min(4096);
-    for off in (0..img.len()).step_by(chunk) {
-        let mut buf = img[off..img.len().min(off + chunk)].to_vec();
-        buf.resize(chunk, 0);
-        h.block(&BlockCall::Write((off / bs) as isize, Some((off % bs) as isize), buf))?;
-    }
-    Ok(())
-}
-
 fn run(data: &[u8]) -> Result<(), String> {
     let mut input = Input(data);
     let Some(which) = input.byte() else { return Ok(()) };
     let mut h = harness(which);
-    deploy(&mut h, &image(9000, which))?;
+    h.deploy(&image(9000, which))?;
     while let Some(op) = input.byte() {
         let len = h.len;
         let Some(a) = input.int(len) else { break };
@@ -131,12 +91,12 @@ fn run(data: &[u8]) -> Result<(), String> {
         };
     }
     let img = image(6000, which.wrapping_add(1));
-    deploy(&mut h, &img)?;
+    h.deploy(&img)?;
     if h.mem()[..img.len()] != img[..] {
         return Err("a full deploy did not land".into());
     }
     let img = image(7000, which.wrapping_add(2));
-    deploy_block(&mut h, &img)?;
+    h.deploy_block(&img)?;
     if h.mem()[..img.len()] != img[..] {
         return Err("a full deploy through the block view did not land".into());
     }

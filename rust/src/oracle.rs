@@ -156,6 +156,57 @@ impl Harness {
         Ok(ret)
     }
 
+    /// mpremote 1.29.0's deploy of `img`, every call checked: 4-arg
+    /// prepares of up to 32 KiB rounded up to op 6 (or one 3-arg prepare),
+    /// 4 KiB (or min write) chunks zero-padded, op 5.
+    ///
+    /// # Errors
+    /// The rule a call broke.
+    pub fn deploy(&mut self, img: &[u8]) -> Result<(), String> {
+        let step = self.call(&[6, 0], &[])?;
+        let size = self.len as usize;
+        let step = if step <= 0 { size } else { step as usize };
+        let mut unit = 0;
+        if step < size {
+            let mut off = 0;
+            while off < img.len() {
+                let n = (img.len() - off).min(32768).div_ceil(step) * step;
+                unit = self.call(&[3, 0, off as isize, n as isize], &[])?;
+                off += n;
+            }
+        } else {
+            unit = self.call(&[3, 0, img.len() as isize], &[])?;
+        }
+        let chunk = 4096.max(unit.max(0) as usize);
+        for off in (0..img.len()).step_by(chunk) {
+            let mut buf = img[off..img.len().min(off + chunk)].to_vec();
+            buf.resize(chunk, 0);
+            self.call(&[4, 0, off as isize, 0], &buf)?;
+        }
+        self.call(&[5, 0], &[]).map(|_| ())
+    }
+
+    /// mpremote's deploy of `img` to a block device, every call checked:
+    /// `ioctl(6, n)` for each block, then `writeblocks(n, chunk, offset)`
+    /// in zero-padded chunks of min(4 KiB, block size).
+    ///
+    /// # Errors
+    /// The rule a call broke.
+    #[cfg(feature = "blockdev")]
+    pub fn deploy_block(&mut self, img: &[u8]) -> Result<(), String> {
+        let bs = self.block(&BlockCall::Ioctl(5, 0))? as usize;
+        for off in (0..img.len()).step_by(bs) {
+            self.block(&BlockCall::Ioctl(6, (off / bs) as isize))?;
+        }
+        let chunk = bs.min(4096);
+        for off in (0..img.len()).step_by(chunk) {
+            let mut buf = img[off..img.len().min(off + chunk)].to_vec();
+            buf.resize(chunk, 0);
+            self.block(&BlockCall::Write((off / bs) as isize, Some((off % bs) as isize), buf))?;
+        }
+        Ok(())
+    }
+
     /// Runs one call of the block view and checks the block-view rules
     /// above; returns 0 or the negative errno (ioctl: its value).
     ///

@@ -1,7 +1,8 @@
 //! Random call sequences (`vfs.rom_ioctl` and the block view, interleaved)
 //! on several chips, checked by `mp_romfs::oracle`
 //! (no illegal flash operation; a refused call changes nothing; an accepted
-//! call changes only what it may), and then a full deploy that must land
+//! call changes only what it may), and then full deploys (through rom_ioctl,
+//! then through the block view) that must land
 //! whatever happened before.  The fuzz target (fuzz/) runs the same harness
 //! with coverage guidance for longer.
 
@@ -78,44 +79,21 @@ fn run(h: &mut Harness, c: &Call) -> Result<isize, String> {
     }
 }
 
-/// mpremote 1.29.0's deploy through the harness, every call checked.
-fn deploy(h: &mut Harness, img: &[u8]) -> Result<(), String> {
-    let step = h.call(&[6, 0], &[])?;
-    let size = h.len as usize;
-    let step = if step <= 0 { size } else { step as usize };
-    let mut unit = 0;
-    if step < size {
-        let mut off = 0;
-        while off < img.len() {
-            let n = (img.len() - off).min(32768).div_ceil(step) * step;
-            unit = h.call(&[3, 0, off as isize, n as isize], &[])?;
-            off += n;
-        }
-    } else {
-        unit = h.call(&[3, 0, img.len() as isize], &[])?;
-    }
-    let chunk = 4096.max(unit.max(0) as usize);
-    for off in (0..img.len()).step_by(chunk) {
-        let mut buf = img[off..img.len().min(off + chunk)].to_vec();
-        buf.resize(chunk, 0);
-        h.call(&[4, 0, off as isize, 0], &buf)?;
-    }
-    h.call(&[5, 0], &[])?;
-    Ok(())
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
 
     #[test]
     fn random_calls_keep_the_rules(which in any::<u8>(), calls in prop::collection::vec(call(), 1..40), seed in any::<u32>()) {
         let mut h = harness(which);
-        deploy(&mut h, &image(20 * K as usize, seed)).map_err(TestCaseError::fail)?;
+        h.deploy(&image(20 * K as usize, seed)).map_err(TestCaseError::fail)?;
         for c in &calls {
             run(&mut h, c).map_err(|e| TestCaseError::fail(format!("{c:?}: {e}")))?;
         }
         let img = image(12 * K as usize - 100, seed ^ 0x5a5a);
-        deploy(&mut h, &img).map_err(TestCaseError::fail)?;
+        h.deploy(&img).map_err(TestCaseError::fail)?;
         prop_assert!(&h.mem()[..img.len()] == &img[..], "a full deploy after {:?} did not land", calls);
+        let img = image(10 * K as usize - 50, seed ^ 0xa5a5);
+        h.deploy_block(&img).map_err(TestCaseError::fail)?;
+        prop_assert!(&h.mem()[..img.len()] == &img[..], "a deploy through the block view after {:?} did not land", calls);
     }
 }
