@@ -6,8 +6,9 @@ for that CPU against the qemu build's MicroPython headers, and links the two
 as a firmware would keep them (--gc-sections from mp_vfs_rom_ioctl).  Prints
 text (code + read-only data) of the Rust part, of the C part and of the
 whole module, its data + bss, and the largest Rust symbols of the smallest
-build; and what the block view adds (ROMFS_BLOCKDEV=1: the core's blockdev
-feature, the shim's romfs module).  Figures only, with one check: a build
+build; what the block view adds (ROMFS_BLOCKDEV=1: the core's blockdev
+feature, the shim's romfs module); and what each of the core's optional
+features adds alone to the smallest build.  Figures only, with one check: a build
 whose code can reach the panic handler (mp_romfs_fatal) fails the report,
 as the core must have no panicking paths.  Port glue is not included (it is
 per board; tools/size_report.py reports the module that every port shares).
@@ -30,6 +31,10 @@ BUILDS = [
     ("thumbv7em-none-eabihf", ["-mcpu=cortex-m7", "-mfloat-abi=hard", "-mfpu=fpv5-d16"], "block-erase write-once rewrite-skip", "stm32 (F4/F7/H7)"),
     ("thumbv8m.main-none-eabihf", ["-mcpu=cortex-m55", "-mfloat-abi=hard"], "block-erase no-erase rewrite-skip", "alif (M55)"),
 ]
+
+
+# The core's optional features (rust/Cargo.toml), each measured alone.
+FEATURES = ["rewrite-skip", "block-erase", "write-once", "no-erase"]
 
 
 def sizes(obj):
@@ -115,6 +120,12 @@ def main():
         print(f"{target:27} {features or '(none)':38} {rt:9} {md + mb:8} {mt - rt:7} {mt:6} {bt - mt:+11}  {who}")
         if smallest is None:
             smallest = rust
+    target, cpu = BUILDS[0][:2]
+    lean = sizes(module_object(smallest, shim_object(cache, mp, cpu)))[0]
+    print(f"\neach optional feature alone ({target}, module text over {lean} B without any):")
+    for feature in FEATURES:
+        text = sizes(module_object(rust_object(cache, target, feature), shim_object(cache, mp, cpu)))[0]
+        print(f"  {feature:13} {text - lean:+5}")
     print("\nlargest Rust functions (thumbv6m):")
     out = subprocess.run(["arm-none-eabi-nm", "--size-sort", "-S", "-C", str(smallest)], capture_output=True, text=True).stdout
     rows = [line.split(maxsplit=3) for line in out.splitlines()]

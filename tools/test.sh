@@ -48,6 +48,8 @@ run_tests() {  # run-tests.py; args: result-dir, test files, -- target args...
 }
 
 step "Rust host tests" cargo test --workspace --locked --quiet
+# The benchmark's second build (profiles whose port has no rewrite-skip).
+step "bench builds without rewrite-skip" cargo check --locked --quiet -p bench --no-default-features
 
 # A time-boxed fuzz pass (README: how to run a long one).  No sanitizer: the
 # harness is safe Rust, and this keeps it at several hundred runs a second.

@@ -19,7 +19,12 @@
 //! mpremote's 10 s timeout.  Prints a table; with `--csv FILE` also writes
 //! the rows for the chart (tools/bench_chart.py).
 //!
+//! Each profile is modelled with the core as its port builds it: this build
+//! runs the profiles whose port has the `rewrite-skip` feature if it has
+//! it, the others (SAMD21) if not; tools/bench.sh runs both.
+//!
 //!     cargo run --release -p bench [-- --csv rows.csv]
+//!     cargo run --release -p bench --no-default-features [-- --csv rows.csv]
 
 use mp_romfs::engine::{Engine, State};
 use mp_romfs::geometry::{Geometry, Segment};
@@ -39,16 +44,18 @@ struct Case {
     /// Upstream's op 6 on this port (0: none, 3-arg prepare only).
     upstream_g: u32,
     sizes: &'static [u32],
+    /// Whether the port builds the core with `rewrite-skip` (micropython.mk).
+    rewrite_skip: bool,
 }
 
 const CASES: &[Case] = &[
-    Case { profile: &STM32F767, part_addr: 256 * K, part_len: 1792 * K, upstream_g: 256 * K, sizes: &[64 * K, 256 * K, 1024 * K, 1792 * K] },
-    Case { profile: &STM32H743, part_addr: 256 * K, part_len: 1792 * K, upstream_g: 128 * K, sizes: &[64 * K, 256 * K, 1024 * K, 1792 * K] },
-    Case { profile: &SAMD21, part_addr: 128 * K, part_len: 128 * K, upstream_g: 64, sizes: &[12 * K, 64 * K, 128 * K] },
-    Case { profile: &SAMD51, part_addr: 512 * K, part_len: 512 * K, upstream_g: 512, sizes: &[64 * K, 256 * K, 512 * K] },
-    Case { profile: &W25Q128, part_addr: 0, part_len: 16 * M, upstream_g: 4096, sizes: &[64 * K, 1 * M, 8 * M, 16 * M] },
-    Case { profile: &IS25WX256, part_addr: 0, part_len: 16 * M, upstream_g: 4096, sizes: &[64 * K, 1 * M, 8 * M, 16 * M] },
-    Case { profile: &ALIF_MRAM, part_addr: 0, part_len: 4 * M, upstream_g: 16, sizes: &[64 * K, 1 * M, 4 * M] },
+    Case { profile: &STM32F767, part_addr: 256 * K, part_len: 1792 * K, upstream_g: 256 * K, sizes: &[64 * K, 256 * K, 1024 * K, 1792 * K], rewrite_skip: true },
+    Case { profile: &STM32H743, part_addr: 256 * K, part_len: 1792 * K, upstream_g: 128 * K, sizes: &[64 * K, 256 * K, 1024 * K, 1792 * K], rewrite_skip: true },
+    Case { profile: &SAMD21, part_addr: 128 * K, part_len: 128 * K, upstream_g: 64, sizes: &[12 * K, 64 * K, 128 * K], rewrite_skip: false },
+    Case { profile: &SAMD51, part_addr: 512 * K, part_len: 512 * K, upstream_g: 512, sizes: &[64 * K, 256 * K, 512 * K], rewrite_skip: true },
+    Case { profile: &W25Q128, part_addr: 0, part_len: 16 * M, upstream_g: 4096, sizes: &[64 * K, 1 * M, 8 * M, 16 * M], rewrite_skip: true },
+    Case { profile: &IS25WX256, part_addr: 0, part_len: 16 * M, upstream_g: 4096, sizes: &[64 * K, 1 * M, 8 * M, 16 * M], rewrite_skip: true },
+    Case { profile: &ALIF_MRAM, part_addr: 0, part_len: 4 * M, upstream_g: 16, sizes: &[64 * K, 1 * M, 4 * M], rewrite_skip: true },
 ];
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -127,14 +134,16 @@ impl Device {
     /// Deploys with mpremote's sequence; returns our time.
     fn deploy(&mut self, image: &[u8], new_mpremote: bool) -> Time {
         let g = new_mpremote.then(|| self.ioctl(&[6, 0], &[]).max(0) as u32);
-        let mut unit = 1;
+        // The writes' chunk is mpremote's max(4096, what op 3 returns): the
+        // program unit, at most 32 bytes, so 4096 here.
+        let min_write = |unit: isize| assert!((1..=4096).contains(&unit), "op 3 returned {unit}");
         let mut time = Time::default();
         let start = self.sim.stats;
-        for call in sequence(image, self.len, g, unit) {
+        for call in sequence(image, self.len, g, 1) {
             let before = self.sim.stats.max_ns;
             match call {
-                Call::Prepare3(len) => unit = self.ioctl(&[3, 0, len as isize], &[]).max(1) as u32,
-                Call::Prepare4(off, len) => unit = self.ioctl(&[3, 0, off as isize, len as isize], &[]).max(1) as u32,
+                Call::Prepare3(len) => min_write(self.ioctl(&[3, 0, len as isize], &[])),
+                Call::Prepare4(off, len) => min_write(self.ioctl(&[3, 0, off as isize, len as isize], &[])),
                 Call::Write(off, buf) => {
                     assert_eq!(self.ioctl(&[4, 0, off as isize, 0], &buf), 0, "write at {off}");
                 }
@@ -269,10 +278,12 @@ fn secs(ns: u64) -> f64 {
 fn main() {
     let csv_path = std::env::args().skip_while(|a| a != "--csv").nth(1);
     let mut csv = String::from("profile,size,start,ours_1_29,ours_1_26,upstream_1_29,upstream_1_26,limit,longest_ours_1_29,longest_ours_1_26,longest_upstream_1_29,longest_upstream_1_26\n");
-    println!("Modelled device time of a deploy (typical figures, seconds), and the longest single call (maximum figures).");
+    let skip = if cfg!(feature = "rewrite-skip") { "with" } else { "without" };
+    println!("Modelled device time of a deploy (typical figures, seconds), and the longest single call (maximum figures);");
+    println!("profiles whose port builds the core {skip} rewrite-skip.");
     println!("{:10} {:>6} {:9} | {:>8} {:>8} | {:>9} {:>9} | {:>8} | {:>10} {:>12} | {:>11} {:>11}",
         "profile", "image", "flash", "ours1.29", "ours1.26", "upstr1.29", "upstr1.26", "limit", "ours/limit", "upstr/ours", "longest ours", "longest upstr");
-    for case in CASES {
+    for case in CASES.iter().filter(|c| c.rewrite_skip == cfg!(feature = "rewrite-skip")) {
         for &size in case.sizes {
             let new = pseudo_random(size as usize, size ^ 1);
             for start in [Start::Blank, Start::Different, Start::Same] {
