@@ -5,7 +5,7 @@
 #
 # What it does, on an unmodified MicroPython tree:
 # - compiles the C shim (c_glue/modromfs.c) and the port's glue;
-# - builds the Rust core (rust/) for the CPU being built, links it as one
+# - builds the Rust core (rust/core) for the CPU being built, links it as one
 #   relocatable object through LDFLAGS (LIBS on alif, which links without
 #   LDFLAGS);
 # - renames the port's own mp_vfs_rom_ioctl with a define on the one object
@@ -15,6 +15,9 @@
 #   ROMFS_RUST_TARGET  Rust target; by default from -mcpu/-mfloat-abi in CFLAGS,
 #                      or the host's for the unix port.
 #   ROMFS_FEATURES     Cargo features of the core (flash rules the port needs).
+#   ROMFS_CRATE        The Rust crate to link: mp-romfs (the core, default), or
+#                      for the test firmwares mp-romfs-sim (the core plus the
+#                      simulator's C ABI; its header is in rust/sim).
 #   ROMFS_BLOCKDEV     1: the block view (module romfs, romfs.segment(id));
 #                      default 1, except 0 on SAMD21 (code space).  A board
 #                      that also wants it from vfs.rom_ioctl(2, id) sets
@@ -84,16 +87,19 @@ ROMFS_RUST_TARGET ?= $(strip \
 	$(if $(filter cortex-m33 cortex-m55 cortex-m85,$(ROMFS_CPU)),thumbv8m.main-none-eabi$(if $(ROMFS_HARDFP),hf), \
 	$(ROMFS_HOST))))))
 
-# Flash rules by port: each costs code (see rust/Cargo.toml).
+# Flash rules by port: each costs code (see rust/core/Cargo.toml).
 ROMFS_FEATURES_stm32 = block-erase write-once rewrite-skip
 ROMFS_FEATURES_alif = block-erase no-erase rewrite-skip
 ROMFS_FEATURES_samd = $(if $(filter thumbv6m%,$(ROMFS_RUST_TARGET)),,write-once rewrite-skip)
-ROMFS_FEATURES ?= $(if $(filter $(ROMFS_PORT),stm32 alif samd),$(ROMFS_FEATURES_$(ROMFS_PORT)),all-rules rewrite-skip)
+ROMFS_FEATURES ?= $(if $(filter $(ROMFS_PORT),stm32 alif samd),$(ROMFS_FEATURES_$(ROMFS_PORT)),block-erase write-once no-erase rewrite-skip)
 
 ROMFS_FEATURES_BUILD = $(ROMFS_FEATURES) $(if $(filter 1,$(ROMFS_BLOCKDEV)),blockdev)
 
+ROMFS_CRATE ?= mp-romfs
+ifeq ($(ROMFS_CRATE),mp-romfs-sim)
+CFLAGS_USERMOD += -I$(ROMFS_DIR)/rust/sim
+endif
 ROMFS_CARGO_DIR ?= $(BUILD)/romfs/cargo
-ROMFS_LIB = $(ROMFS_CARGO_DIR)/$(ROMFS_RUST_TARGET)/firmware/libmp_romfs.a
 ROMFS_OBJ := $(BUILD)/romfs/mp_romfs_rust.o
 
 # Link the Rust object: through LDFLAGS (an object file links wherever it
@@ -115,10 +121,10 @@ $(ROMFS_SHIM_OBJ): $(ROMFS_OBJ)
 .PHONY: romfs-rust
 $(ROMFS_OBJ): romfs-rust
 	@mkdir -p $(BUILD)/romfs
-	$(ECHO) "RUST $(ROMFS_RUST_TARGET) [$(ROMFS_FEATURES_BUILD)]"
+	$(ECHO) "RUST $(ROMFS_CRATE) $(ROMFS_RUST_TARGET) [$(ROMFS_FEATURES_BUILD)]"
 	$(Q)cd $(ROMFS_DIR) && $(ROMFS_DIR)/tools/romfs-rust-build \
 		--cargo "$(ROMFS_CARGO)" --rustc "$(ROMFS_RUSTC)" --ld "$(LD)" --objcopy "$(OBJCOPY)" \
-		--target "$(ROMFS_RUST_TARGET)" --features "$(ROMFS_FEATURES_BUILD)" \
+		--crate "$(ROMFS_CRATE)" --target "$(ROMFS_RUST_TARGET)" --features "$(ROMFS_FEATURES_BUILD)" \
 		--target-dir "$(abspath $(ROMFS_CARGO_DIR))" --out "$(abspath $@)"
 
 endif # ROMFS_MK_INCLUDED

@@ -7,7 +7,7 @@
  * planning, validation and state live in the core.
  *
  * This header is the single source of truth for these types: the Rust side is
- * generated from it by bindgen (rust/src/bindings.rs), and a test fails when
+ * generated from it by bindgen (rust/core/src/bindings.rs), and a test fails when
  * the committed bindings differ from a fresh generation.
  *
  * SPDX-License-Identifier: MIT

@@ -7,7 +7,7 @@ fn main() {
     println!("cargo:rerun-if-changed={}", root.join("c_glue").display());
     println!("cargo:rerun-if-env-changed=ROMFS_SANITIZE");
     let mut build = cc::Build::new();
-    build.file(&harness).include(root.join("c_glue")).flag("-std=c11").warnings_into_errors(true);
+    build.file(&harness).include(root.join("c_glue")).include(root.join("rust/sim")).flag("-std=c11").warnings_into_errors(true);
     if let Ok(s) = std::env::var("ROMFS_SANITIZE") {
         build.flag(format!("-fsanitize={s}")).flag("-fno-omit-frame-pointer");
     }

@@ -26,14 +26,14 @@ ROOT = Path(__file__).resolve().parents[1]
 # (target, gcc CPU flags, features, who uses it)
 BUILDS = [
     ("thumbv6m-none-eabi", ["-mcpu=cortex-m0plus", "-mfloat-abi=soft"], "", "samd (SAMD21)"),
-    ("thumbv7m-none-eabi", ["-mcpu=cortex-m3", "-mfloat-abi=soft"], "all-rules rewrite-skip", "qemu test board"),
+    ("thumbv7m-none-eabi", ["-mcpu=cortex-m3", "-mfloat-abi=soft"], "block-erase write-once no-erase rewrite-skip", "qemu test board"),
     ("thumbv7em-none-eabihf", ["-mcpu=cortex-m4", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16"], "write-once rewrite-skip", "samd (SAMD51)"),
     ("thumbv7em-none-eabihf", ["-mcpu=cortex-m7", "-mfloat-abi=hard", "-mfpu=fpv5-d16"], "block-erase write-once rewrite-skip", "stm32 (F4/F7/H7)"),
     ("thumbv8m.main-none-eabihf", ["-mcpu=cortex-m55", "-mfloat-abi=hard"], "block-erase no-erase rewrite-skip", "alif (M55)"),
 ]
 
 
-# The core's optional features (rust/Cargo.toml), each measured alone.
+# The core's optional features (rust/core/Cargo.toml), each measured alone.
 FEATURES = ["rewrite-skip", "block-erase", "write-once", "no-erase"]
 
 

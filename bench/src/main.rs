@@ -29,8 +29,8 @@
 use mp_romfs::engine::{Engine, State};
 use mp_romfs::geometry::{Geometry, Segment};
 use mp_romfs::ioctl::{route, run};
-use mp_romfs::sim::profiles::*;
-use mp_romfs::sim::{NorSim, Profile, SimSegment};
+use mp_romfs_sim::nor::profiles::*;
+use mp_romfs_sim::nor::{NorSim, Profile, SimSegment};
 
 const K: u32 = 1024;
 const M: u32 = 1024 * 1024;

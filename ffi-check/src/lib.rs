@@ -6,7 +6,7 @@
 use core::ffi::c_int;
 
 // Make sure the core (and its exports) is linked into the test binary.
-pub use mp_romfs as _core;
+pub use mp_romfs_sim as _sim;
 
 extern "C" {
     /// Runs every check of the harness; returns how many failed.

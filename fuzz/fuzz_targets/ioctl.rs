@@ -1,13 +1,13 @@
 //! Random `vfs.rom_ioctl` and block-view call sequences on six simulated
-//! segments, every call checked by `mp_romfs::oracle::Harness` (no illegal
+//! segments, every call checked by `mp_romfs_sim::oracle::Harness` (no illegal
 //! flash operation, refused calls change nothing, accepted calls change
 //! only what they may), ending with a full deploy through each path that
 //! must land.  A broken rule panics, which libFuzzer reports as a crash.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mp_romfs::oracle::{BlockCall, Harness};
-use mp_romfs::sim::profiles::*;
+use mp_romfs_sim::oracle::{BlockCall, Harness};
+use mp_romfs_sim::nor::profiles::*;
 
 const K: u32 = 1024;
 

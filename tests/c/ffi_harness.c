@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MP_ROMFS_SIM (1)
-#include "mp_romfs.h"
+// The simulator's C ABI (rust/sim), with the core's (c_glue/mp_romfs.h).
+#include "mp_romfs_sim.h"
 
 #define KIB (1024u)
 #define F767_BASE (0x08000000u)

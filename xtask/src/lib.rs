@@ -1,8 +1,10 @@
 //! Generation of the two committed interface files.
 //!
-//! - `rust/src/bindings.rs`: the port contract of `c_glue/mp_romfs_port.h`,
-//!   as Rust, by bindgen.
+//! - `rust/core/src/bindings.rs`: the port contract of
+//!   `c_glue/mp_romfs_port.h`, as Rust, by bindgen.
 //! - `c_glue/mp_romfs.h`: the core's exports, as C, by cbindgen.
+//! - `rust/sim/mp_romfs_sim.h`: the simulator's C ABI (test firmwares), as
+//!   C, by cbindgen.
 //!
 //! Both are committed so that a firmware build needs neither tool; the test
 //! in `tests/codegen.rs` fails when a committed file differs from a fresh
@@ -16,9 +18,11 @@ pub fn root() -> PathBuf {
 }
 
 /// Committed path of the bindgen output, relative to the root.
-pub const BINDINGS: &str = "rust/src/bindings.rs";
+pub const BINDINGS: &str = "rust/core/src/bindings.rs";
 /// Committed path of the cbindgen output, relative to the root.
 pub const HEADER: &str = "c_glue/mp_romfs.h";
+/// Committed path of the simulator's cbindgen output, relative to the root.
+pub const SIM_HEADER: &str = "rust/sim/mp_romfs_sim.h";
 
 /// Rust declarations of the port contract, from the C header.
 pub fn bindings() -> String {
@@ -46,11 +50,12 @@ pub fn bindings() -> String {
     out.to_string()
 }
 
-/// The C header of the core's exports, from the crate's source.
-pub fn header() -> String {
-    let crate_dir = root().join("rust");
+/// The C header of a crate's exports (`rust/core` or `rust/sim`), from its
+/// source and its `cbindgen.toml`.
+pub fn header(crate_path: &str) -> String {
+    let crate_dir = root().join(crate_path);
     let config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml"))
-        .expect("rust/cbindgen.toml");
+        .unwrap_or_else(|e| panic!("{crate_path}/cbindgen.toml: {e}"));
     let mut out = Vec::new();
     cbindgen::Builder::new()
         .with_crate(&crate_dir)
@@ -63,5 +68,5 @@ pub fn header() -> String {
 
 /// Each generated file with its committed path.
 pub fn generated() -> Vec<(&'static str, String)> {
-    vec![(BINDINGS, bindings()), (HEADER, header())]
+    vec![(BINDINGS, bindings()), (HEADER, header("rust/core")), (SIM_HEADER, header("rust/sim"))]
 }

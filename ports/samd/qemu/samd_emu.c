@@ -38,9 +38,8 @@
 #include "py/runtime.h"
 #include "py/mphal.h"
 
-// The simulator part of the core's interface (built with its sim-ffi feature).
-#define MP_ROMFS_SIM (1)
-#include "mp_romfs.h"
+// The simulator's C ABI (rust/sim), with the core's (c_glue/mp_romfs.h).
+#include "mp_romfs_sim.h"
 #include "hal_flash.h"
 
 #if MICROPY_VFS_ROM_IOCTL

@@ -46,8 +46,8 @@
 #include "qspi.h"
 #include "storage.h"
 
-#define MP_ROMFS_SIM (1)
-#include "mp_romfs.h"
+// The simulator's C ABI (rust/sim), with the core's (c_glue/mp_romfs.h).
+#include "mp_romfs_sim.h"
 
 #if MICROPY_VFS_ROM_IOCTL
 

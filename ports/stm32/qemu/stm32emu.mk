@@ -31,5 +31,6 @@ CFLAGS += -idirafter $(TOP)/ports/stm32
 # MicroPython's SPI flash driver, unchanged, on the emulated QSPI bus.
 SRC_C += drivers/memory/spiflash.c
 
-ROMFS_FEATURES = block-erase write-once rewrite-skip sim-ffi
+ROMFS_CRATE = mp-romfs-sim
+ROMFS_FEATURES = block-erase write-once rewrite-skip ffi
 ROMFS_GLUE = $(ROMFS_REPO)/ports/stm32/romfs_port.c $(ROMFS_REPO)/ports/testboard/romfs_testmod.c $(STM32EMU_DIR)/stm32emu.c

@@ -13,10 +13,9 @@
 
 #include "py/mpconfig.h"
 // The simulator part of the core's interface, with file-backed memory
-// (built with the sim-ffi and host-file features).
-#define MP_ROMFS_SIM (1)
+// The simulator's C ABI (rust/sim), with the core's (c_glue/mp_romfs.h).
 #define MP_ROMFS_HOST_FILE (1)
-#include "mp_romfs.h"
+#include "mp_romfs_sim.h"
 #include "romfs_testboard.h"
 
 #if MICROPY_VFS_ROM_IOCTL

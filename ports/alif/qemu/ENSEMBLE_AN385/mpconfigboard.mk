@@ -33,5 +33,6 @@ FROZEN_MANIFEST =
 ROMFS_ALIF := $(abspath $(ALIF_EMU_DIR)/../..)
 CFLAGS += -I$(ROMFS_ALIF)/qemu/include -idirafter $(abspath $(TOP))/ports/alif
 
-ROMFS_FEATURES = block-erase no-erase rewrite-skip sim-ffi
+ROMFS_CRATE = mp-romfs-sim
+ROMFS_FEATURES = block-erase no-erase rewrite-skip ffi
 ROMFS_GLUE = $(ROMFS_ALIF)/romfs_port.c $(ROMFS_ALIF)/../testboard/romfs_testmod.c $(ALIF_EMU_DIR)/alif_emu.c

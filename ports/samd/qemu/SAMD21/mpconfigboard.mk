@@ -13,7 +13,8 @@ CFLAGS += -DMICROPY_HW_MCU_NAME='"SAMD21 (emulated)"'
 SRC_BOARD_O = shared/runtime/gchelper_native.o shared/runtime/gchelper_thumb1.o
 MPY_CROSS_FLAGS += -march=armv6m
 
-ROMFS_FEATURES = sim-ffi
+ROMFS_CRATE = mp-romfs-sim
+ROMFS_FEATURES = ffi
 # The block view is off by default on SAMD21 (code space); on here, so that
 # its conformance test runs on this geometry too.
 ROMFS_BLOCKDEV = 1

@@ -15,6 +15,7 @@ CFLAGS += -DMICROPY_HW_MCU_NAME='"SAMD51 (emulated)"'
 SRC_BOARD_O = shared/runtime/gchelper_native.o shared/runtime/gchelper_thumb2.o
 MPY_CROSS_FLAGS += -march=armv7m
 
-ROMFS_FEATURES = write-once rewrite-skip sim-ffi
+ROMFS_CRATE = mp-romfs-sim
+ROMFS_FEATURES = write-once rewrite-skip ffi
 
 include $(BOARD_DIR)/../board.mk

@@ -4,8 +4,8 @@
 mod common;
 
 use common::*;
-use mp_romfs::sim::profiles::*;
-use mp_romfs::sim::Op;
+use mp_romfs_sim::nor::profiles::*;
+use mp_romfs_sim::nor::Op;
 
 const K: u32 = 1024;
 

@@ -1,8 +1,8 @@
 //! Sector tables at their edges, op 6's granularity, and erase-op choice.
 
 use mp_romfs::geometry::{Geometry, Sector, Segment};
-use mp_romfs::sim::profiles::*;
-use mp_romfs::sim::Profile;
+use mp_romfs_sim::nor::profiles::*;
+use mp_romfs_sim::nor::Profile;
 
 const K: u32 = 1024;
 
@@ -125,7 +125,7 @@ fn erase_size_prefers_aligned_blocks_inside_the_limit() {
 
 #[test]
 fn c_profile_ids_match_the_table() {
-    use mp_romfs::ffi::*;
+    use mp_romfs_sim::ffi::*;
     let ids = [
         (MP_ROMFS_SIM_STM32F767, "STM32F767"),
         (MP_ROMFS_SIM_STM32F429, "STM32F429"),

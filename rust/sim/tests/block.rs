@@ -7,8 +7,8 @@ mod common;
 
 use common::*;
 use mp_romfs::block::NONE;
-use mp_romfs::sim::profiles::*;
-use mp_romfs::sim::Profile;
+use mp_romfs_sim::nor::profiles::*;
+use mp_romfs_sim::nor::Profile;
 
 const K: u32 = 1024;
 

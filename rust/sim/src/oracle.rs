@@ -26,19 +26,18 @@
 //! - After `ioctl(6, n)` returns 0, block `n` is erased.
 #![forbid(unsafe_code)]
 
-extern crate std;
-
 use std::format;
 use std::string::String;
 use std::vec::Vec;
 
-use crate::bindings::mp_romfs_geometry_t;
+use mp_romfs::bindings::mp_romfs_geometry_t;
 #[cfg(feature = "blockdev")]
-use crate::block;
-use crate::engine::{Engine, State};
-use crate::geometry::{Geometry, Segment};
-use crate::ioctl::{op, route, run};
-use crate::sim::{NorSim, Profile, SimSegment};
+use mp_romfs::block;
+use mp_romfs::engine::{Engine, State};
+use mp_romfs::geometry::{Geometry, Segment};
+use mp_romfs::ioctl::{op, route, run};
+
+use crate::nor::{NorSim, Profile, SimSegment};
 
 /// One segment of a simulated device, and its core state.
 pub struct Harness {
@@ -224,7 +223,7 @@ impl Harness {
         };
         let before = self.mem().to_vec();
         let ops = self.sim.log.len();
-        let errno = |r: crate::error::Result<()>| r.map_or_else(|e| e.errno() as isize, |()| 0);
+        let errno = |r: mp_romfs::error::Result<()>| r.map_or_else(|e| e.errno() as isize, |()| 0);
         let ret = {
             let mut flash = SimSegment::new(&mut self.sim, self.addr, self.len);
             let mut engine = Engine::new(seg, &mut self.state, &mut flash);

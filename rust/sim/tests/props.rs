@@ -1,5 +1,5 @@
 //! Random call sequences (`vfs.rom_ioctl` and the block view, interleaved)
-//! on several chips, checked by `mp_romfs::oracle`
+//! on several chips, checked by `mp_romfs_sim::oracle`
 //! (no illegal flash operation; a refused call changes nothing; an accepted
 //! call changes only what it may), and then full deploys (through rom_ioctl,
 //! then through the block view) that must land
@@ -9,9 +9,9 @@
 mod common;
 
 use common::image;
-use mp_romfs::oracle::{BlockCall, Harness};
-use mp_romfs::sim::profiles::*;
-use mp_romfs::sim::Profile;
+use mp_romfs_sim::oracle::{BlockCall, Harness};
+use mp_romfs_sim::nor::profiles::*;
+use mp_romfs_sim::nor::Profile;
 use proptest::prelude::*;
 
 const K: u32 = 1024;

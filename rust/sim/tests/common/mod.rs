@@ -8,7 +8,7 @@ use mp_romfs::engine::{Engine, State};
 use mp_romfs::error::Result;
 use mp_romfs::geometry::{Geometry, Segment};
 use mp_romfs::ioctl::{route, run};
-use mp_romfs::sim::{NorSim, Op, Profile, SimSegment};
+use mp_romfs_sim::nor::{NorSim, Op, Profile, SimSegment};
 
 pub const EINVAL: isize = -22;
 pub const EIO: isize = -5;

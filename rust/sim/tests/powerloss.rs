@@ -25,8 +25,8 @@
 mod common;
 
 use common::*;
-use mp_romfs::sim::profiles::*;
-use mp_romfs::sim::{Op, Profile, Tear};
+use mp_romfs_sim::nor::profiles::*;
+use mp_romfs_sim::nor::{Op, Profile, Tear};
 
 const K: u32 = 1024;
 

@@ -17,10 +17,10 @@
 //! happened.
 #![forbid(unsafe_code)]
 
-use crate::bindings::{mp_romfs_geometry_t, MP_ROMFS_NO_ERASE, MP_ROMFS_WRITE_ONCE};
-use crate::engine::Flash;
-use crate::error::{Error, Result};
-use crate::geometry::{Geometry, Sector, SectorRun};
+use mp_romfs::bindings::{mp_romfs_geometry_t, MP_ROMFS_NO_ERASE, MP_ROMFS_WRITE_ONCE};
+use mp_romfs::engine::Flash;
+use mp_romfs::error::{Error, Result};
+use mp_romfs::geometry::{Geometry, Sector, SectorRun};
 
 /// Datasheet time of one erase operation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
