@@ -87,11 +87,10 @@ ROMFS_RUST_TARGET ?= $(strip \
 	$(if $(filter cortex-m33 cortex-m55 cortex-m85,$(ROMFS_CPU)),thumbv8m.main-none-eabi$(if $(ROMFS_HARDFP),hf), \
 	$(ROMFS_HOST))))))
 
-# Flash rules by port: each costs code (see rust/core/Cargo.toml).
-ROMFS_FEATURES_stm32 = block-erase write-once rewrite-skip
-ROMFS_FEATURES_alif = block-erase no-erase rewrite-skip
-ROMFS_FEATURES_samd = $(if $(filter thumbv6m%,$(ROMFS_RUST_TARGET)),,write-once rewrite-skip)
-ROMFS_FEATURES ?= $(if $(filter $(ROMFS_PORT),stm32 alif samd),$(ROMFS_FEATURES_$(ROMFS_PORT)),block-erase write-once no-erase rewrite-skip)
+# Flash rules by port: each costs code (rust/core/features.mk).
+include $(ROMFS_DIR)/rust/core/features.mk
+ROMFS_FEATURES_samd = $(ROMFS_FEATURES_samd$(if $(filter thumbv6m%,$(ROMFS_RUST_TARGET)),21,51))
+ROMFS_FEATURES ?= $(if $(filter $(ROMFS_PORT),stm32 alif samd),$(ROMFS_FEATURES_$(ROMFS_PORT)),$(ROMFS_FEATURES_all))
 
 ROMFS_FEATURES_BUILD = $(ROMFS_FEATURES) $(if $(filter 1,$(ROMFS_BLOCKDEV)),blockdev)
 

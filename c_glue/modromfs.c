@@ -1,22 +1,29 @@
 /*
- * vfs.rom_ioctl for MicroPython, backed by the Rust core (rust/, exports in
- * mp_romfs.h).
+ * vfs.rom_ioctl for MicroPython, backed by the Rust core (rust/core, exports
+ * in mp_romfs.h).
  *
- * This shim only converts arguments: integers with mp_obj_get_int (which
- * raises TypeError/OverflowError before anything happens, as upstream), the
- * buffer of op 4 with mp_get_buffer_raise.  The core validates, plans and
- * drives the port's flash hooks, and returns an int; nothing raises while
- * Rust frames are on the stack.
+ * The shim converts arguments (integers with mp_obj_get_int, which raises
+ * TypeError/OverflowError before anything happens, as upstream; the buffer
+ * of op 4 with mp_get_buffer_raise) and returns the core's answer.  Around
+ * the core it does two more things:
+ * - it runs the port's hooks for the core (mp_romfs_hook) with any
+ *   exception they raise caught, and raises that exception once the core
+ *   has returned, so that no non-local exit ever crosses a Rust frame;
+ * - it forgets the core's state of every segment at the first call after a
+ *   soft reset, so that nothing left from before (a held header) is ever
+ *   committed.
  *
  * SPDX-License-Identifier: MIT
  */
+#include <string.h>
+
 #include "py/runtime.h"
+#include "py/objarray.h"
 #include "extmod/vfs.h"
 
 #include "mp_romfs.h"
 
 #if MICROPY_VFS_ROM_IOCTL
-
 // The block view (romfs.segment(id)) is built when micropython.mk sets
 // MP_ROMFS_BLOCKDEV (ROMFS_BLOCKDEV=1, with the core's blockdev feature).
 // A board that sets MICROPY_ROMFS_OP2_BLOCKDEV to 1 also gets it from
@@ -32,29 +39,121 @@
 #endif
 
 #if MICROPY_ROMFS_OP2_BLOCKDEV
-static mp_obj_t romfs_segment_obj(ptrdiff_t id);
+static mp_obj_t romfs_segment_obj(mp_int_t id);
+#endif
+
+// The exception a hook raised, kept (and seen by the GC) until the core has
+// returned and the shim raises it.
+MP_REGISTER_ROOT_POINTER(mp_obj_t romfs_exception);
+
+int mp_romfs_hook(uint32_t hook, const mp_romfs_segment_t *seg, uint32_t addr, const uint8_t *src, uint32_t len) {
+    if (MP_STATE_VM(romfs_exception) != MP_OBJ_NULL) {
+        return MP_ROMFS_HOOK_INTERRUPTED;
+    }
+    int ret = 0;
+    nlr_buf_t nlr;
+    if (nlr_push(&nlr) == 0) {
+        switch (hook) {
+            case MP_ROMFS_HOOK_ERASE:
+                ret = mp_romfs_port_erase(seg, addr, len);
+                break;
+            case MP_ROMFS_HOOK_PROGRAM:
+                ret = mp_romfs_port_program(seg, addr, src, len);
+                break;
+            case MP_ROMFS_HOOK_POLL:
+                mp_romfs_port_poll();
+                break;
+            default:
+                mp_romfs_port_sync(seg);
+                break;
+        }
+        nlr_pop();
+    } else {
+        MP_STATE_VM(romfs_exception) = MP_OBJ_FROM_PTR(nlr.ret_val);
+        ret = MP_ROMFS_HOOK_INTERRUPTED;
+    }
+    return ret;
+}
+
+// Raises the exception a hook raised during the core call that returned.
+static void romfs_raise_pending(void) {
+    mp_obj_t exc = MP_STATE_VM(romfs_exception);
+    if (exc != MP_OBJ_NULL) {
+        MP_STATE_VM(romfs_exception) = MP_OBJ_NULL;
+        nlr_raise(exc);
+    }
+}
+
+// A soft reset frees every heap object and runs finalisers (gc_sweep_all()
+// in every port's soft-reset path).  The guard, an object with a finaliser
+// kept alive by a root pointer, clears that pointer there; the next call
+// finds it clear and zeroes the segments' states (which live in the port's
+// .bss and survive the reset).
+MP_REGISTER_ROOT_POINTER(mp_obj_t romfs_guard);
+
+static mp_obj_t romfs_guard_del(mp_obj_t self) {
+    (void)self;
+    MP_STATE_VM(romfs_guard) = MP_OBJ_NULL;
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(romfs_guard_del_obj, romfs_guard_del);
+
+static const mp_rom_map_elem_t romfs_guard_locals_table[] = {
+    { MP_ROM_QSTR(MP_QSTR___del__), MP_ROM_PTR(&romfs_guard_del_obj) },
+};
+static MP_DEFINE_CONST_DICT(romfs_guard_locals, romfs_guard_locals_table);
+
+static MP_DEFINE_CONST_OBJ_TYPE(
+    romfs_guard_type, MP_QSTRnull, MP_TYPE_FLAG_NONE,
+    locals_dict, &romfs_guard_locals
+    );
+
+// The port's table, with the states forgotten if a soft reset came before.
+static const mp_romfs_table_t *romfs_table(void) {
+    const mp_romfs_table_t *table = mp_romfs_port_table();
+    if (MP_STATE_VM(romfs_guard) == MP_OBJ_NULL) {
+        memset(table->states, 0, table->count * sizeof(struct mp_romfs_state));
+        MP_STATE_VM(romfs_guard) = MP_OBJ_FROM_PTR(mp_obj_malloc_with_finaliser(mp_obj_base_t, &romfs_guard_type));
+    }
+    return table;
+}
+
+#if !MICROPY_ROMFS_OP2_BLOCKDEV
+// Op 2's objects, as upstream's ports have them: static memoryviews (set up
+// at each call, which for one segment always gives the same values).
+#ifndef MICROPY_ROMFS_STATIC_VIEWS
+#define MICROPY_ROMFS_STATIC_VIEWS (2)
+#endif
+static mp_obj_array_t romfs_views[MICROPY_ROMFS_STATIC_VIEWS];
 #endif
 
 mp_obj_t mp_vfs_rom_ioctl(size_t n_args, const mp_obj_t *args) {
-    // Only the first n_args are read, and MicroPython passes at least one
-    // (rom_ioctl takes 1..4 arguments): no initialisation needed.
-    ptrdiff_t arg[4];
+    // MicroPython passes 1 to 4 arguments (extmod/modvfs.c); the core reads
+    // exactly the first n_args integers, and op 4's buffer through buf.
+    MP_STATIC_ASSERT(sizeof(mp_int_t) == sizeof(ptrdiff_t));
+    mp_int_t arg[4];
     mp_buffer_info_t buf = {NULL, 0, 0};
     for (size_t i = 0; i < n_args; ++i) {
         if (i == 3 && arg[0] == MP_VFS_ROM_IOCTL_WRITE) {
             mp_get_buffer_raise(args[3], &buf, MP_BUFFER_READ);
+            arg[3] = 0;
         } else {
             arg[i] = mp_obj_get_int(args[i]);
         }
     }
-    const mp_romfs_table_t *table = mp_romfs_port_table();
-    ptrdiff_t ret = mp_romfs_ioctl(table, arg, n_args, buf.buf, buf.len);
+    const mp_romfs_table_t *table = romfs_table();
+    mp_int_t ret = mp_romfs_ioctl(table, (const ptrdiff_t *)arg, n_args, buf.buf, buf.len);
+    romfs_raise_pending();
     if (arg[0] == MP_VFS_ROM_IOCTL_GET_SEGMENT && ret >= 0) {
         #if MICROPY_ROMFS_OP2_BLOCKDEV
         return romfs_segment_obj(ret);
         #else
         const mp_romfs_segment_t *seg = &table->segs[ret];
-        return mp_obj_new_memoryview('B', seg->len, (void *)seg->mem);
+        if (ret >= MICROPY_ROMFS_STATIC_VIEWS) {
+            return mp_obj_new_memoryview('B', seg->len, (void *)seg->mem);
+        }
+        mp_obj_memoryview_init(&romfs_views[ret], 'B', 0, seg->len, (void *)seg->mem);
+        return MP_OBJ_FROM_PTR(&romfs_views[ret]);
         #endif
     }
     return MP_OBJ_NEW_SMALL_INT(ret);
@@ -72,7 +171,7 @@ typedef struct {
 
 static const mp_obj_type_t romfs_segment_type;
 
-static mp_obj_t romfs_segment_obj(ptrdiff_t id) {
+static mp_obj_t romfs_segment_obj(mp_int_t id) {
     romfs_segment_obj_t *self = mp_obj_malloc(romfs_segment_obj_t, &romfs_segment_type);
     self->id = id;
     return MP_OBJ_FROM_PTR(self);
@@ -81,12 +180,13 @@ static mp_obj_t romfs_segment_obj(ptrdiff_t id) {
 // readblocks/writeblocks: (self, block, buf[, offset]).
 static mp_obj_t romfs_segment_rw(size_t n_args, const mp_obj_t *args, uint32_t method, mp_uint_t access) {
     romfs_segment_obj_t *self = MP_OBJ_TO_PTR(args[0]);
-    ptrdiff_t block = mp_obj_get_int(args[1]);
+    mp_int_t block = mp_obj_get_int(args[1]);
     mp_buffer_info_t buf;
     mp_get_buffer_raise(args[2], &buf, access);
-    ptrdiff_t off = n_args > 3 ? mp_obj_get_int(args[3]) : 0;
-    ptrdiff_t ret = mp_romfs_block(mp_romfs_port_table(), self->id, method | (n_args > 3 ? MP_ROMFS_AT : 0),
+    mp_int_t off = n_args > 3 ? mp_obj_get_int(args[3]) : 0;
+    mp_int_t ret = mp_romfs_block(romfs_table(), self->id, method | (n_args > 3 ? MP_ROMFS_AT : 0),
         block, off, buf.buf, buf.len);
+    romfs_raise_pending();
     if (ret < 0) {
         mp_raise_OSError(-ret);
     }
@@ -105,8 +205,9 @@ static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(romfs_segment_writeblocks_obj, 3, 4, 
 
 static mp_obj_t romfs_segment_ioctl(mp_obj_t self_in, mp_obj_t op, mp_obj_t arg) {
     romfs_segment_obj_t *self = MP_OBJ_TO_PTR(self_in);
-    ptrdiff_t ret = mp_romfs_block(mp_romfs_port_table(), self->id, MP_ROMFS_IOCTL,
+    mp_int_t ret = mp_romfs_block(romfs_table(), self->id, MP_ROMFS_IOCTL,
         mp_obj_get_int(op), mp_obj_get_int(arg), NULL, 0);
+    romfs_raise_pending();
     return ret == MP_ROMFS_NONE ? mp_const_none : mp_obj_new_int(ret);
 }
 static MP_DEFINE_CONST_FUN_OBJ_3(romfs_segment_ioctl_obj, romfs_segment_ioctl);
@@ -139,7 +240,7 @@ static MP_DEFINE_CONST_OBJ_TYPE(
 // romfs.segment(id): the block view of segment id (OSError EINVAL if none).
 static mp_obj_t romfs_segment(mp_obj_t id_in) {
     ptrdiff_t arg[2] = { MP_VFS_ROM_IOCTL_GET_SEGMENT, mp_obj_get_int(id_in) };
-    ptrdiff_t ret = mp_romfs_ioctl(mp_romfs_port_table(), arg, 2, NULL, 0);
+    mp_int_t ret = mp_romfs_ioctl(romfs_table(), arg, 2, NULL, 0);
     if (ret < 0) {
         mp_raise_OSError(-ret);
     }

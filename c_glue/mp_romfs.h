@@ -37,21 +37,24 @@
 // The largest held header (the largest program unit).
 #define MP_ROMFS_HOLD_MAX 32
 
-// RAM state of one segment: four words and the held header (48 bytes).
+// RAM state of one segment: five words and the held header (52 bytes).
 //
 // Zero-initialised is the idle state.  Owned by the port (one per segment);
-// only the core reads or writes it.
+// only the core reads or writes it, and the C shim zeroes it at the first
+// call after a soft reset.
 struct mp_romfs_state {
-  // Start of the pending range (segment offset): sectors from here to
-  // `hi` are prepared but not yet settled.
+  // Start of the pending range (segment offset, a sector boundary):
+  // sectors from here to `hi` are prepared but not yet settled.
   uint32_t lo;
   // End of the pending range.
   uint32_t hi;
-  // HELD, POISONED.
-  uint32_t flags;
+  // The end of the furthest write of this deploy.
+  uint32_t reach;
   // Block view: the end of the bytes written in order from offset 0
   // since the header was held.
   uint32_t next;
+  // `HELD`, `FAILED`.
+  uint32_t flags;
   // The held first bytes of the new image.
   uint8_t hold[MP_ROMFS_HOLD_MAX];
 };

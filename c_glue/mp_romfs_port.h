@@ -3,8 +3,10 @@
  *
  * A port describes its ROM segments as data (where each one is mapped, which
  * device addresses it covers, and the sector layout of the device) and
- * implements four hooks that perform exactly one flash operation each.  All
- * planning, validation and state live in the core.
+ * implements the hooks below: erase and program perform exactly one flash
+ * operation each, poll lets the port service events, sync does cache
+ * maintenance, and the table function returns the segments.  All planning,
+ * validation and state live in the core.
  *
  * This header is the single source of truth for these types: the Rust side is
  * generated from it by bindgen (rust/core/src/bindings.rs), and a test fails when
@@ -74,8 +76,11 @@ typedef struct mp_romfs_table {
 /*
  * Hooks implemented by the port.
  *
- * Each performs one operation on one segment and returns 0 on success or a
- * negative value on failure.  Addresses are device addresses.  The core never
+ * Erase and program perform one operation on one segment and return 0 on
+ * success or a negative value on failure.  Addresses are device addresses.
+ * Any hook may raise a MicroPython exception (nlr): the shim runs every hook
+ * through mp_romfs_hook(), which catches it before it can reach the core's
+ * (Rust) frames, and raises it again once the core has returned.  The core never
  * calls them with a range outside the segment, and only with erase sizes and
  * alignments that the geometry declares.  After a hook returns, the memory map
  * (`mem`) must show the new contents (ports with caches or memory-mapped
@@ -89,7 +94,8 @@ int mp_romfs_port_erase(const mp_romfs_segment_t *seg, uint32_t addr, uint32_t s
  * it).  The target bytes are erased or compatible (the core checked). */
 int mp_romfs_port_program(const mp_romfs_segment_t *seg, uint32_t addr, const uint8_t *src, uint32_t len);
 
-/* Called between flash operations: let the port service events (USB). */
+/* Called between flash operations: let the port service events (USB), e.g.
+ * with mp_event_handle_nowait(), which raises KeyboardInterrupt on Ctrl-C. */
 void mp_romfs_port_poll(void);
 
 /* Called by op 5 (write complete): cache maintenance for the segment. */
@@ -97,6 +103,25 @@ void mp_romfs_port_sync(const mp_romfs_segment_t *seg);
 
 /* The port's segment table; may do lazy set-up on first call. */
 const mp_romfs_table_t *mp_romfs_port_table(void);
+
+/*
+ * Provided by the C shim (c_glue/modromfs.c) for the core.
+ */
+
+/* Which port hook mp_romfs_hook() runs. */
+#define MP_ROMFS_HOOK_ERASE (0)
+#define MP_ROMFS_HOOK_PROGRAM (1)
+#define MP_ROMFS_HOOK_POLL (2)
+#define MP_ROMFS_HOOK_SYNC (3)
+/* What mp_romfs_hook() returns when the hook raised. */
+#define MP_ROMFS_HOOK_INTERRUPTED (1)
+
+/* Runs one port hook on `seg` (erase: `addr`, `len`; program: `addr`, `src`,
+ * `len`; poll; sync) and returns its result (0 or negative), or
+ * MP_ROMFS_HOOK_INTERRUPTED if it raised an exception.  The exception is kept
+ * for the shim to raise when the core returns; until then every call returns
+ * MP_ROMFS_HOOK_INTERRUPTED without running a hook. */
+int mp_romfs_hook(uint32_t hook, const mp_romfs_segment_t *seg, uint32_t addr, const uint8_t *src, uint32_t len);
 
 /* Called if the core hits an internal error it cannot return (it is built so
  * that this never happens).  Must not return. */

@@ -23,12 +23,14 @@ if ! cmp -s tools/requirements-bench.txt "$venv/.installed" 2>/dev/null; then
     cp tools/requirements-bench.txt "$venv/.installed"
 fi
 
-echo "=== 1. Modelled deploy times (cargo run --release -p bench [--no-default-features])"
-# Each profile with the core as its port builds it (see bench/src/main.rs).
-cargo run -q --release --locked -p bench -- --csv "$out/rows.csv"
-echo
-cargo run -q --release --locked -p bench --no-default-features -- --csv "$out/rows-lean.csv"
-tail -n +2 "$out/rows-lean.csv" >>"$out/rows.csv"
+echo "=== 1. Modelled deploy times (cargo run --release -p bench, per port)"
+# Each chip with the core as its port builds it (rust/core/features.mk).
+rm -f "$out/rows.csv"
+for port in stm32 samd21 samd51 alif; do
+    features=$(sed -n "s/^ROMFS_FEATURES_$port = *//p" rust/core/features.mk)
+    cargo run -q --release --locked -p bench --no-default-features --features "$features" -- --port "$port" --csv "$out/rows.csv"
+    echo
+done
 "$venv/bin/python" tools/bench_chart.py "$out/rows.csv" "$out/deploy-times.png"
 
 echo; echo "=== 2. The 10 s timeout with real flash waits (qemu)"

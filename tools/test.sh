@@ -2,9 +2,11 @@
 # Runs every test, each step in turn, and exits 1 if any failed.
 #
 #   1. Rust host tests: geometry tables, engine plans, property tests
-#      against the oracle, power loss at every flash operation, and the
+#      against the reference model, power loss at every flash operation,
+#      interrupts at every poll, the C harness (the real shim), and the
 #      generated interface files against a fresh generation (cargo test
-#      --workspace); then a time-boxed fuzz pass (fuzz/, FUZZ_SECONDS).
+#      --workspace); the simulator crate's tests again with each port's
+#      feature set; then time-boxed fuzz passes (fuzz/, FUZZ_SECONDS).
 #   2. The unix test firmware and every qemu board: the test board
 #      (ports/qemu/ROMFS_AN385), the same with the block view as
 #      rom_ioctl(2)'s result (ports/qemu/ROMFS_BLOCKDEV) and each port's
@@ -47,17 +49,29 @@ run_tests() {  # run-tests.py; args: result-dir, test files, -- target args...
     (cd "$MICROPY_DIR/tests" && "$PYTHON" ./run-tests.py --result-dir "$results" "$@" "${files[@]}")
 }
 
-step "Rust host tests" cargo test --workspace --locked --quiet
-# The benchmark's second build (profiles whose port has no rewrite-skip).
-step "bench builds without rewrite-skip" cargo check --locked --quiet -p bench --no-default-features
+# The core's features of each port (rust/core/features.mk).
+features() { sed -n "s/^ROMFS_FEATURES_$1 = *//p" rust/core/features.mk; }
+# The block view is part of every port's build but SAMD21's (micropython.mk).
+blockdev() { [ "$1" = samd21 ] || echo blockdev; }
 
-# A time-boxed fuzz pass (README: how to run a long one).  No sanitizer: the
-# harness is safe Rust, and this keeps it at several hundred runs a second.
+step "Rust host tests (all features)" cargo test --workspace --locked --quiet
+# The host tests, the property test, the power-loss cuts and the interrupt
+# test again with each feature set a port ships.
+for set in samd21 samd51 stm32 alif; do
+    step "Rust host tests ($set: $(features $set) $(blockdev $set))" \
+        cargo test --locked --quiet -p mp-romfs-sim --no-default-features --features "std ffi $(features $set) $(blockdev $set)"
+done
+step "bench builds (samd21 set)" cargo check --locked --quiet -p bench --no-default-features --features "$(features samd21)"
+
+# Time-boxed fuzz passes (README: how to run a long one), with all features
+# and with the SAMD21 set.  No sanitizer: the harness is safe Rust, and this
+# keeps it at over a hundred runs a second.  Prints executions and coverage.
 fuzz() {
-    # fuzz/regressions: inputs that once failed, run first as seeds.
-    (cd fuzz && mkdir -p corpus/ioctl && cargo +nightly fuzz run -s none ioctl corpus/ioctl regressions -- -max_total_time="${FUZZ_SECONDS:-60}" -rss_limit_mb=4096 2>&1 | grep -E "^#[0-9]+ *DONE|panicked|ERROR|SUMMARY"; exit "${PIPESTATUS[0]}")
+    (cd fuzz && mkdir -p "corpus/ioctl-$1" && cargo +nightly fuzz run -s none "${@:2}" ioctl "corpus/ioctl-$1" -- \
+        -max_total_time="${FUZZ_SECONDS:-45}" -rss_limit_mb=4096 2>&1 | grep -E "^#[0-9]+[[:space:]]+DONE|panicked|ERROR|SUMMARY"; exit "${PIPESTATUS[0]}")
 }
-step "fuzz (${FUZZ_SECONDS:-60} s)" fuzz
+step "fuzz, all features (${FUZZ_SECONDS:-45} s)" fuzz all
+step "fuzz, samd21 set (${FUZZ_SECONDS:-45} s)" fuzz samd21 --no-default-features --features "$(features samd21)"
 
 UNIX=
 step "build unix firmware" eval 'UNIX=$(tools/build-firmware.sh unix)'

@@ -1,9 +1,11 @@
 //! Modelled device time of deploys: ours, upstream's C algorithm, and the
-//! physical limit, per chip profile, image size and starting flash state.
+//! physical limit, per chip profile, image size and starting flash state;
+//! and the longest call of a deploy that follows an aborted one.
 //!
-//! - **ours**: the core itself, driven with mpremote 1.29.0's call sequence
-//!   and with 1.26.1's, on the NOR simulator; time is the simulator's sum of
-//!   datasheet times of the operations it performed.
+//! - **ours**: the core on the NOR simulator (`mp_romfs_sim::rig::Rig`),
+//!   deployed to by mpremote 1.29.0's and 1.26.1's call sequences
+//!   (`mp_romfs_sim::clients`); time is the simulator's sum of datasheet
+//!   times of the operations it performed.
 //! - **upstream**: a model of upstream's C `mp_vfs_rom_ioctl` on the same
 //!   call sequence: each prepare erases every sector of the prepared range
 //!   with the sector erase (no blank check, no block erase), each write
@@ -11,26 +13,25 @@
 //!   Upstream's op 6 per port: stm32 internal flash the largest sector,
 //!   SPI NOR 4096, samd the page size (its erase then works in rows or
 //!   blocks), Alif MRAM 16.
-//! - **limit**: erasing only the sectors whose contents must change, with
-//!   the largest erase operation the chip has, plus programming the image's
-//!   bytes once at the datasheet rate.
+//! - **limit**: erasing only the sectors whose bytes must change (a new
+//!   byte needs a bit that is programmed), with the largest erase operation
+//!   the chip has, then programming only the pages whose bytes differ from
+//!   what the flash then holds.
 //!
 //! Also the longest single call (maximum figures) of each, against
 //! mpremote's 10 s timeout.  Prints a table; with `--csv FILE` also writes
 //! the rows for the chart (tools/bench_chart.py).
 //!
-//! Each profile is modelled with the core as its port builds it: this build
-//! runs the profiles whose port has the `rewrite-skip` feature if it has
-//! it, the others (SAMD21) if not; tools/bench.sh runs both.
+//! Each profile is modelled with the core as its port builds it: run with
+//! `--port P` and the port's features (rust/core/features.mk), as
+//! tools/bench.sh does:
 //!
-//!     cargo run --release -p bench [-- --csv rows.csv]
-//!     cargo run --release -p bench --no-default-features [-- --csv rows.csv]
+//!     cargo run --release -p bench --no-default-features --features "<set>" -- --port stm32 [--csv rows.csv]
 
-use mp_romfs::engine::{Engine, State};
-use mp_romfs::geometry::{Geometry, Segment};
-use mp_romfs::ioctl::{route, run};
+use mp_romfs_sim::clients::{Client, Device};
 use mp_romfs_sim::nor::profiles::*;
-use mp_romfs_sim::nor::{NorSim, Profile, SimSegment};
+use mp_romfs_sim::nor::Profile;
+use mp_romfs_sim::rig::Rig;
 
 const K: u32 = 1024;
 const M: u32 = 1024 * 1024;
@@ -38,24 +39,24 @@ const M: u32 = 1024 * 1024;
 /// A chip profile with the partition a board plausibly gives ROMFS on it.
 struct Case {
     profile: &'static Profile,
+    /// The port whose firmware drives this chip (its feature set).
+    port: &'static str,
     /// Device address of the partition (the device starts at 0).
     part_addr: u32,
     part_len: u32,
     /// Upstream's op 6 on this port (0: none, 3-arg prepare only).
     upstream_g: u32,
     sizes: &'static [u32],
-    /// Whether the port builds the core with `rewrite-skip` (micropython.mk).
-    rewrite_skip: bool,
 }
 
 const CASES: &[Case] = &[
-    Case { profile: &STM32F767, part_addr: 256 * K, part_len: 1792 * K, upstream_g: 256 * K, sizes: &[64 * K, 256 * K, 1024 * K, 1792 * K], rewrite_skip: true },
-    Case { profile: &STM32H743, part_addr: 256 * K, part_len: 1792 * K, upstream_g: 128 * K, sizes: &[64 * K, 256 * K, 1024 * K, 1792 * K], rewrite_skip: true },
-    Case { profile: &SAMD21, part_addr: 128 * K, part_len: 128 * K, upstream_g: 64, sizes: &[12 * K, 64 * K, 128 * K], rewrite_skip: false },
-    Case { profile: &SAMD51, part_addr: 512 * K, part_len: 512 * K, upstream_g: 512, sizes: &[64 * K, 256 * K, 512 * K], rewrite_skip: true },
-    Case { profile: &W25Q128, part_addr: 0, part_len: 16 * M, upstream_g: 4096, sizes: &[64 * K, 1 * M, 8 * M, 16 * M], rewrite_skip: true },
-    Case { profile: &IS25WX256, part_addr: 0, part_len: 16 * M, upstream_g: 4096, sizes: &[64 * K, 1 * M, 8 * M, 16 * M], rewrite_skip: true },
-    Case { profile: &ALIF_MRAM, part_addr: 0, part_len: 4 * M, upstream_g: 16, sizes: &[64 * K, 1 * M, 4 * M], rewrite_skip: true },
+    Case { profile: &STM32F767, port: "stm32", part_addr: 256 * K, part_len: 1792 * K, upstream_g: 256 * K, sizes: &[64 * K, 256 * K, 1024 * K, 1792 * K] },
+    Case { profile: &STM32H743, port: "stm32", part_addr: 256 * K, part_len: 1792 * K, upstream_g: 128 * K, sizes: &[64 * K, 256 * K, 1024 * K, 1792 * K] },
+    Case { profile: &W25Q128, port: "stm32", part_addr: 0, part_len: 16 * M, upstream_g: 4096, sizes: &[64 * K, M, 8 * M, 16 * M] },
+    Case { profile: &SAMD21, port: "samd21", part_addr: 128 * K, part_len: 128 * K, upstream_g: 64, sizes: &[12 * K, 64 * K, 128 * K] },
+    Case { profile: &SAMD51, port: "samd51", part_addr: 512 * K, part_len: 512 * K, upstream_g: 512, sizes: &[64 * K, 256 * K, 512 * K] },
+    Case { profile: &IS25WX256, port: "alif", part_addr: 0, part_len: 16 * M, upstream_g: 4096, sizes: &[64 * K, M, 8 * M, 16 * M] },
+    Case { profile: &ALIF_MRAM, port: "alif", part_addr: 0, part_len: 4 * M, upstream_g: 16, sizes: &[64 * K, M, 4 * M] },
 ];
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -65,40 +66,6 @@ enum Start {
     Same,
 }
 
-/// One mpremote call, with what it carries.
-enum Call {
-    Prepare3(u32),
-    Prepare4(u32, u32),
-    Write(u32, Vec<u8>),
-    Complete,
-}
-
-/// mpremote's call sequence for `image` on a partition of `part_len` bytes
-/// whose op 6 is `g` (1.29.0), or without op 6 (1.26.1; `g` = None).
-fn sequence(image: &[u8], part_len: u32, g: Option<u32>, min_write: u32) -> Vec<Call> {
-    let mut calls = Vec::new();
-    let len = image.len() as u32;
-    match g {
-        Some(g) if g > 0 && g < part_len => {
-            let mut off = 0;
-            while off < len {
-                let n = (len - off).min(32768).div_ceil(g) * g;
-                calls.push(Call::Prepare4(off, n));
-                off += n;
-            }
-        }
-        _ => calls.push(Call::Prepare3(len)),
-    }
-    let chunk = 4096.max(min_write as usize);
-    for off in (0..image.len()).step_by(chunk) {
-        let mut buf = image[off..image.len().min(off + chunk)].to_vec();
-        buf.resize(chunk, 0);
-        calls.push(Call::Write(off as u32, buf));
-    }
-    calls.push(Call::Complete);
-    calls
-}
-
 /// Typical total and the longest call at maximum figures, nanoseconds.
 #[derive(Clone, Copy, Default, Debug)]
 struct Time {
@@ -106,72 +73,50 @@ struct Time {
     longest_max: u64,
 }
 
-/// Our core on a device whose partition holds `old` (or is blank).
-struct Device {
-    sim: NorSim<Vec<u8>>,
-    raw: mp_romfs::bindings::mp_romfs_geometry_t,
-    state: State,
-    addr: u32,
-    len: u32,
+/// The rig, recording the longest call.
+struct Timed<'r> {
+    rig: &'r mut Rig,
+    longest: u64,
 }
 
-impl Device {
-    fn new(case: &Case) -> Self {
-        let p = case.profile;
-        let mem = vec![p.erased; (case.part_addr + case.part_len) as usize];
-        let sim = NorSim::new(p, 0, mem, (case.part_addr, case.part_addr + case.part_len));
-        Device { raw: sim.raw_geometry(), sim, state: State::new(), addr: case.part_addr, len: case.part_len }
-    }
-
+impl Device for Timed<'_> {
     fn ioctl(&mut self, args: &[isize], buf: &[u8]) -> isize {
-        let seg = Segment::new(self.addr, self.len, Geometry::new(&self.raw, self.sim.profile().runs)).expect("segment");
-        match route(args, 1) {
-            (false, v) => v,
-            (true, _) => run(&mut Engine::new(seg, &mut self.state, SimSegment::new(&mut self.sim, self.addr, self.len)), args, buf),
-        }
+        let r = self.rig.ioctl(args, buf);
+        // mpremote checks nothing; the bench does (every deploy must land).
+        assert!(r >= 0, "rom_ioctl{args:?} returned {r}");
+        self.longest = self.longest.max(self.rig.last_ns);
+        r
     }
+    fn segment(&self) -> &[u8] {
+        self.rig.mem()
+    }
+}
 
-    /// Deploys with mpremote's sequence; returns our time.
-    fn deploy(&mut self, image: &[u8], new_mpremote: bool) -> Time {
-        let g = new_mpremote.then(|| self.ioctl(&[6, 0], &[]).max(0) as u32);
-        // The writes' chunk is mpremote's max(4096, what op 3 returns): the
-        // program unit, at most 32 bytes, so 4096 here.
-        let min_write = |unit: isize| assert!((1..=4096).contains(&unit), "op 3 returned {unit}");
-        let mut time = Time::default();
-        let start = self.sim.stats;
-        for call in sequence(image, self.len, g, 1) {
-            let before = self.sim.stats.max_ns;
-            match call {
-                Call::Prepare3(len) => min_write(self.ioctl(&[3, 0, len as isize], &[])),
-                Call::Prepare4(off, len) => min_write(self.ioctl(&[3, 0, off as isize, len as isize], &[])),
-                Call::Write(off, buf) => {
-                    assert_eq!(self.ioctl(&[4, 0, off as isize, 0], &buf), 0, "write at {off}");
-                }
-                Call::Complete => assert_eq!(self.ioctl(&[5, 0], &[]), 0),
-            }
-            time.longest_max = time.longest_max.max(self.sim.stats.max_ns - before);
-        }
-        time.typ = self.sim.stats.typ_ns - start.typ_ns;
-        assert_eq!(&self.mem()[..image.len()], image, "the deploy landed");
-        assert_eq!(self.sim.stats.violations, 0);
-        time
-    }
+fn rig(case: &Case) -> Rig {
+    Rig::new(case.profile, 0, case.part_addr, case.part_len)
+}
 
-    fn mem(&self) -> &[u8] {
-        &self.sim.bytes()[self.addr as usize..(self.addr + self.len) as usize]
-    }
+/// Deploys `image` with `client`; our time.
+fn deploy(rig: &mut Rig, client: Client, image: &[u8]) -> Time {
+    let typ = rig.sim.stats.typ_ns;
+    let mut dev = Timed { rig, longest: 0 };
+    client.deploy(&mut dev, image).expect("deploy");
+    let longest_max = dev.longest;
+    assert!(rig.mem()[..image.len()] == *image, "the deploy landed");
+    assert_eq!(rig.sim.stats.violations, 0);
+    Time { typ: rig.sim.stats.typ_ns - typ, longest_max }
 }
 
 /// The sectors of `case`'s partition as (offset, size) pairs.
 fn sectors(case: &Case) -> Vec<(u32, u32)> {
-    let raw = case.profile.raw_geometry(0);
-    let g = Geometry::new(&raw, case.profile.runs);
+    let rig = rig(case);
+    let seg = rig.segment().expect("this build takes the case's segment");
     let mut out = Vec::new();
-    let mut a = case.part_addr;
-    while a < case.part_addr + case.part_len {
-        let s = g.sector_at(a);
-        out.push((s.start - case.part_addr, s.size));
-        a = s.end();
+    let mut off = 0;
+    while off < case.part_len {
+        let s = seg.unit_at(off);
+        out.push((off, s.size));
+        off += s.size;
     }
     out
 }
@@ -184,21 +129,34 @@ fn no_erase(p: &Profile) -> bool {
     u32::from(p.flags) & mp_romfs::bindings::MP_ROMFS_NO_ERASE != 0
 }
 
-/// Upstream's C algorithm on mpremote's sequence (see the module docs).
+/// Upstream's C algorithm on mpremote's sequence (see the module docs):
+/// prepares of mpremote 1.29.0 (`new_mpremote`) or 1.26.1, 4 KiB writes.
 fn upstream(case: &Case, image: &[u8], new_mpremote: bool) -> Time {
     let p = case.profile;
     let secs = sectors(case);
-    let g = new_mpremote.then_some(case.upstream_g);
+    let len = image.len() as u32;
+    let mut prepares = Vec::new();
+    match case.upstream_g {
+        g if new_mpremote && g > 0 && g < case.part_len => {
+            let mut off = 0;
+            while off < len {
+                let n = (len - off).min(32768).div_ceil(g) * g;
+                prepares.push((off, n));
+                off += n;
+            }
+        }
+        _ => prepares.push((0, len)),
+    }
     let mut time = Time::default();
-    for call in sequence(image, case.part_len, g, 4) {
-        let (typ, max) = match call {
-            Call::Prepare3(len) => erase_range(p, &secs, 0, len),
-            Call::Prepare4(off, len) => erase_range(p, &secs, off, len),
-            Call::Write(off, buf) => p.program_ns(case.part_addr + off, buf.len() as u32),
-            Call::Complete => (0, 0),
-        };
+    let mut add = |(typ, max): (u64, u64)| {
         time.typ += typ;
         time.longest_max = time.longest_max.max(max);
+    };
+    for (off, n) in prepares {
+        add(erase_range(p, &secs, off, n));
+    }
+    for off in (0..len).step_by(4096) {
+        add(p.program_ns(case.part_addr + off, 4096));
     }
     time
 }
@@ -214,27 +172,23 @@ fn erase_range(p: &Profile, secs: &[(u32, u32)], off: u32, len: u32) -> (u64, u6
         .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1))
 }
 
-/// The physical limit: erase only the sectors whose bytes must change,
-/// grouped into the largest aligned erase operations, then program the
-/// image once.
+/// The physical limit (see the module docs), typical figures.
 fn limit(case: &Case, old: &[u8], image: &[u8]) -> u64 {
     let p = case.profile;
-    let mut typ = p.program_ns(case.part_addr, image.len() as u32).0;
-    if no_erase(p) {
-        return typ;
-    }
     let erased = p.erased;
-    // A sector must change if some new byte needs a bit that is programmed.
-    let must: Vec<(u32, u32)> = sectors(case)
-        .into_iter()
-        .filter(|&(s, size)| {
-            let range = s as usize..((s + size) as usize).min(image.len());
-            range.clone().any(|i| {
-                let cur = old.get(i).copied().unwrap_or(erased);
-                (cur ^ erased) & (cur ^ image[i]) != 0
-            })
-        })
-        .collect();
+    let old_at = |i: usize| old.get(i).copied().unwrap_or(erased);
+    let mut typ = 0;
+    // A sector must be erased if some new byte needs a bit that is
+    // programmed.
+    let secs = sectors(case);
+    let must: Vec<(u32, u32)> = if no_erase(p) {
+        Vec::new()
+    } else {
+        secs.iter()
+            .copied()
+            .filter(|&(s, size)| (s as usize..((s + size) as usize).min(image.len())).any(|i| (old_at(i) ^ erased) & (old_at(i) ^ image[i]) != 0))
+            .collect()
+    };
     let blocks: Vec<u32> = (0..32).map(|k| 1u32 << k).filter(|b| p.block_erase_log2_mask & b != 0).rev().collect();
     let mut i = 0;
     while i < must.len() {
@@ -243,8 +197,7 @@ fn limit(case: &Case, old: &[u8], image: &[u8]) -> u64 {
         let mut op = size;
         for &b in &blocks {
             let n = (b / size) as usize;
-            let addr = case.part_addr + s;
-            if addr % b == 0 && i + n <= must.len() && must[i + n - 1].0 == s + b - size {
+            if (case.part_addr + s) % b == 0 && i + n <= must.len() && must[i + n - 1].0 == s + b - size {
                 op = b;
                 break;
             }
@@ -252,23 +205,17 @@ fn limit(case: &Case, old: &[u8], image: &[u8]) -> u64 {
         typ += erase_ns(p, op).0;
         i += (op / size) as usize;
     }
-    typ
+    // Then the pages whose bytes differ from what the flash holds.
+    let erased_at = |i: usize| must.iter().any(|&(s, size)| (s as usize..(s + size) as usize).contains(&i));
+    let page = p.program_chunk.max(1) as usize;
+    let pages = (0..image.len().div_ceil(page))
+        .filter(|&k| (k * page..image.len().min(k * page + page)).any(|i| image[i] != if erased_at(i) { erased } else { old_at(i) }))
+        .count() as u64;
+    typ + pages * u64::from(p.program_ns.0)
 }
 
 fn pseudo_random(len: usize, seed: u32) -> Vec<u8> {
-    let mut x = seed.wrapping_mul(2654435761) | 1;
-    let mut v: Vec<u8> = (0..len)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 17;
-            x ^= x << 5;
-            x as u8
-        })
-        .collect();
-    v[..3].copy_from_slice(&[0xd2, 0xcd, 0x31]);
-    let payload = (len - 7) as u32;
-    v[3..7].copy_from_slice(&[0x80 | (payload >> 21) as u8 & 0x7f, 0x80 | (payload >> 14) as u8 & 0x7f, 0x80 | (payload >> 7) as u8 & 0x7f, payload as u8 & 0x7f]);
-    v
+    mp_romfs_sim::image::image(len, seed)
 }
 
 fn secs(ns: u64) -> f64 {
@@ -276,14 +223,18 @@ fn secs(ns: u64) -> f64 {
 }
 
 fn main() {
-    let csv_path = std::env::args().skip_while(|a| a != "--csv").nth(1);
-    let mut csv = String::from("profile,size,start,ours_1_29,ours_1_26,upstream_1_29,upstream_1_26,limit,longest_ours_1_29,longest_ours_1_26,longest_upstream_1_29,longest_upstream_1_26\n");
-    let skip = if cfg!(feature = "rewrite-skip") { "with" } else { "without" };
-    println!("Modelled device time of a deploy (typical figures, seconds), and the longest single call (maximum figures);");
-    println!("profiles whose port builds the core {skip} rewrite-skip.");
+    let arg = |name: &str| std::env::args().skip_while(|a| a != name).nth(1);
+    let port = arg("--port").expect("--port stm32|samd21|samd51|alif (with that port's features)");
+    let csv_path = arg("--csv");
+    let mut csv = String::new();
+    if csv_path.as_ref().is_some_and(|p| !std::path::Path::new(p).exists()) {
+        csv += "profile,size,start,ours_1_29,ours_1_26,upstream_1_29,upstream_1_26,limit,longest_ours_1_29,longest_ours_1_26,longest_upstream_1_29,longest_upstream_1_26\n";
+    }
+    println!("port {port}: modelled device time of a deploy (typical figures, seconds), and the longest single call (maximum figures)");
     println!("{:10} {:>6} {:9} | {:>8} {:>8} | {:>9} {:>9} | {:>8} | {:>10} {:>12} | {:>11} {:>11}",
         "profile", "image", "flash", "ours1.29", "ours1.26", "upstr1.29", "upstr1.26", "limit", "ours/limit", "upstr/ours", "longest ours", "longest upstr");
-    for case in CASES.iter().filter(|c| c.rewrite_skip == cfg!(feature = "rewrite-skip")) {
+    let cases: Vec<&Case> = CASES.iter().filter(|c| c.port == port).collect();
+    for case in &cases {
         for &size in case.sizes {
             let new = pseudo_random(size as usize, size ^ 1);
             for start in [Start::Blank, Start::Different, Start::Same] {
@@ -293,18 +244,18 @@ fn main() {
                     Start::Same => new.clone(),
                 };
                 let mut ours = [Time::default(); 2];
-                for (i, new_mpremote) in [true, false].into_iter().enumerate() {
-                    let mut dev = Device::new(case);
+                for (i, client) in [Client::Mpremote129, Client::Mpremote126].into_iter().enumerate() {
+                    let mut r = rig(case);
                     if !old.is_empty() {
-                        dev.deploy(&old, true);
+                        deploy(&mut r, Client::Mpremote129, &old);
                     }
-                    ours[i] = dev.deploy(&new, new_mpremote);
+                    ours[i] = deploy(&mut r, client, &new);
                 }
                 let up = [upstream(case, &new, true), upstream(case, &new, false)];
                 let lim = limit(case, &old, &new);
                 let worst = ours[0].typ.max(ours[1].typ);
                 let best_up = up[0].typ.min(up[1].typ);
-                let ratio = if lim == 0 { 0.0 } else { worst as f64 / lim as f64 };
+                let ratio = if lim == 0 { if worst == 0 { 1.0 } else { f64::INFINITY } } else { worst as f64 / lim as f64 };
                 let gain = if worst == 0 { f64::INFINITY } else { best_up as f64 / worst as f64 };
                 let name = case.profile.name;
                 let kib = format!("{}K", size / 1024);
@@ -318,8 +269,44 @@ fn main() {
             }
         }
     }
+    // A deploy that follows an aborted one: the largest image deployed, a
+    // different one started and cut off after 64 KiB of writes (all of its
+    // prepares made), then a 32 KiB image.
+    println!("\nport {port}: longest call (maximum figures, seconds) of a 32K deploy after an aborted one");
+    println!("{:10} {:>10} {:>10}", "profile", "mpremote1.29", "mpremote1.26");
+    for case in &cases {
+        let size = *case.sizes.last().unwrap();
+        let mut longest = [0u64; 2];
+        for (i, client) in [Client::Mpremote129, Client::Mpremote126].into_iter().enumerate() {
+            let mut r = rig(case);
+            deploy(&mut r, Client::Mpremote129, &pseudo_random(size as usize, 7));
+            let other = pseudo_random(size as usize, 8);
+            let mut cut = other.clone();
+            cut.truncate(64 * K as usize);
+            // The aborted deploy: its prepares for the whole image, its
+            // first 64K of writes, no op 5.
+            let g = r.min_prepare();
+            if client == Client::Mpremote129 && g > 0 && (g as u32) < case.part_len {
+                let mut off = 0;
+                while off < size {
+                    let n = (size - off).min(32768).div_ceil(g as u32) * g as u32;
+                    r.prepare_at(off, n);
+                    off += n;
+                }
+            } else {
+                r.prepare(size);
+            }
+            for off in (0..cut.len()).step_by(4096) {
+                r.write(off as u32, &cut[off..off + 4096]);
+            }
+            longest[i] = deploy(&mut r, client, &pseudo_random(32 * K as usize, 9)).longest_max;
+        }
+        println!("{:10} {:>10.2} {:>10.2}", case.profile.name, secs(longest[0]), secs(longest[1]));
+    }
     if let Some(path) = csv_path {
-        std::fs::write(&path, csv).expect("write csv");
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new().create(true).append(true).open(&path).expect("open csv");
+        f.write_all(csv.as_bytes()).expect("write csv");
         println!("rows written to {path}");
     }
 }

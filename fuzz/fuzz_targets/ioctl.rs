@@ -1,110 +1,117 @@
-//! Random `vfs.rom_ioctl` and block-view call sequences on six simulated
-//! segments, every call checked by `mp_romfs_sim::oracle::Harness` (no illegal
-//! flash operation, refused calls change nothing, accepted calls change
-//! only what they may), ending with a full deploy through each path that
-//! must land.  A broken rule panics, which libFuzzer reports as a crash.
+//! Random `vfs.rom_ioctl` and block-view call sequences, some of them
+//! interrupted at a poll, on every setup this build of the core takes, each
+//! call checked against the reference model and the latency bound by
+//! `mp_romfs_sim::check::Checked`; then a deploy by one of the clients,
+//! which must land.  (The property test ends with every client; small images
+//! here keep the fuzzer fast.)  A broken rule panics, which libFuzzer reports as a crash.  The
+//! input is decoded by `arbitrary`.
 #![no_main]
 
+use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use mp_romfs_sim::oracle::{BlockCall, Harness};
-use mp_romfs_sim::nor::profiles::*;
+use mp_romfs_sim::check::Checked;
+use mp_romfs_sim::clients::Client;
+use mp_romfs_sim::image::image;
+use mp_romfs_sim::setups;
 
-const K: u32 = 1024;
+/// An integer argument: small, a multiple of 4 KiB, near the segment's end,
+/// negative, huge, or any.
+#[derive(Arbitrary, Debug, Clone, Copy)]
+enum Int {
+    Small(u8),
+    Sectors(u8),
+    FromEnd(u8),
+    Negative(u16),
+    Huge(u8),
+    Any(isize),
+}
 
-fn harness(which: u8) -> Harness {
-    match which % 6 {
-        0 => Harness::new(&W25Q128, 0, 64 * K, 256 * K),
-        1 => Harness::new(&STM32F767, 0x0800_0000, 0x0800_0000, 512 * K),
-        2 => Harness::new(&STM32H743, 0x0800_0000, 0x0802_0000, 256 * K),
-        3 => Harness::new(&SAMD21, 0, 236 * K, 12 * K),
-        4 => Harness::new(&ALIF_MRAM, 0x8000_0000, 0x8000_0000, 64 * K),
-        _ => Harness::new(&STM32F767, 0x0800_0000, 0x0801_8000, 200 * K),
+impl Int {
+    fn get(self, len: u32) -> isize {
+        match self {
+            Int::Small(x) => isize::from(x % 64),
+            Int::Sectors(x) => isize::from(x) * 4096,
+            Int::FromEnd(x) => len as isize - isize::from(x % 64),
+            Int::Negative(x) => -((x % 5000) as isize),
+            Int::Huge(x) => isize::MAX - isize::from(x % 3),
+            Int::Any(x) => x,
+        }
     }
 }
 
-/// Reads fuzz bytes as integers and buffers.
-struct Input<'a>(&'a [u8]);
-
-impl<'a> Input<'a> {
-    fn byte(&mut self) -> Option<u8> {
-        let (&b, rest) = self.0.split_first()?;
-        self.0 = rest;
-        Some(b)
-    }
-
-    /// An integer biased towards interesting values: small, aligned, near
-    /// the segment's end, negative, huge.
-    fn int(&mut self, len: u32) -> Option<isize> {
-        let kind = self.byte()?;
-        let x = u32::from_le_bytes([self.byte()?, self.byte()?, self.byte()?, self.byte()?]);
-        Some(match kind % 8 {
-            0 => (x % 64) as isize,
-            1 => ((x % 512) * 4096) as isize,
-            2 => len as isize - (x % 64) as isize,
-            3 => (x % (len + 4096)) as isize,
-            4 => -((x % 5000) as isize),
-            5 => isize::MAX - (x % 3) as isize,
-            6 => x as isize,
-            _ => ((x % 64) * 32768) as isize,
-        })
-    }
+#[derive(Arbitrary, Debug)]
+enum Call {
+    Prepare(Int),
+    PrepareAt(Int, Int),
+    Write(Int, u16, u8),
+    Complete,
+    MinPrepare,
+    Raw(Vec<isize>),
+    Interrupt(u8),
+    Reboot,
+    ReadBlocks(i8, Int, u16),
+    WriteBlocksAt(i8, Int, u16, u8),
+    WriteBlocks(i8, u8, u8),
+    BlockIoctl(i8, i8),
 }
 
-fn image(len: usize, seed: u8) -> Vec<u8> {
-    let payload = (len - 7) as u32;
-    let mut v = vec![0xd2, 0xcd, 0x31, 0x80 | (payload >> 21) as u8 & 0x7f, 0x80 | (payload >> 14) as u8 & 0x7f, 0x80 | (payload >> 7) as u8 & 0x7f, payload as u8 & 0x7f];
-    v.extend((0..len - 7).map(|i| (i as u8).wrapping_mul(seed | 1)));
-    v
+#[derive(Arbitrary, Debug)]
+struct Input {
+    setup: u8,
+    client: u8,
+    calls: Vec<Call>,
 }
 
-fn run(data: &[u8]) -> Result<(), String> {
-    let mut input = Input(data);
-    let Some(which) = input.byte() else { return Ok(()) };
-    let mut h = harness(which);
-    h.deploy(&image(9000, which))?;
-    while let Some(op) = input.byte() {
-        let len = h.len;
-        let Some(a) = input.int(len) else { break };
-        let Some(b) = input.int(len) else { break };
-        // Blocks -1..8, block-view ioctls -1..8.
-        let n = a.rem_euclid(10) - 1;
-        let _ = match op % 12 {
-            0 => h.call(&[3, 0, a], &[])?,
-            1 => h.call(&[3, 0, a, b], &[])?,
-            2 | 3 => {
-                let n = (b.unsigned_abs() % 9000) as usize;
-                let buf: Vec<u8> = (0..n).map(|i| (i as u8) ^ op).collect();
-                h.call(&[4, 0, a, 0], &buf)?
+fn data(len: usize, seed: u8) -> Vec<u8> {
+    (0..len).map(|i| (i as u8).wrapping_mul(seed | 1) ^ seed).collect()
+}
+
+fn run(input: &Input) -> Result<(), String> {
+    let setups = setups::supported();
+    let s = setups[input.setup as usize % setups.len()];
+    let mut c = Checked::new(s.rig());
+    c.deploy(Client::Mpremote129, &image(s.images.0.min(9000), 1))?;
+    let len = s.len;
+    for call in &input.calls {
+        match *call {
+            Call::Prepare(n) => c.ioctl(&[3, 0, n.get(len)], &[])?,
+            Call::PrepareAt(a, b) => c.ioctl(&[3, 0, a.get(len), b.get(len)], &[])?,
+            Call::Write(off, n, seed) => c.ioctl(&[4, 0, off.get(len), 0], &data(usize::from(n % 9000), seed))?,
+            Call::Complete => c.ioctl(&[5, 0], &[])?,
+            Call::MinPrepare => c.ioctl(&[6, 0], &[])?,
+            Call::Raw(ref args) => c.ioctl(&args[..args.len().min(5)], b"raw")?,
+            Call::Interrupt(n) => {
+                c.rig.interrupt_at = Some(c.rig.polls + 1 + u64::from(n % 8));
+                0
             }
-            4 => h.call(&[5, 0], &[])?,
-            5 => h.call(&[6, (op >> 3) as isize % 3 - 1], &[])?,
-            6 => h.call(&[(op >> 3) as isize, 0, a, b][..(op as usize >> 5) % 5], &[])?,
-            7 => h.call(&[2, a], &[])?,
-            8 => h.block(&BlockCall::Read(n, b, (b.unsigned_abs() % 5000) as usize))?,
-            9 => h.block(&BlockCall::Write(n, Some(b), (0..(a.unsigned_abs() % 5000)).map(|i| i as u8 ^ op).collect()))?,
-            10 => {
-                let bs = h.block(&BlockCall::Ioctl(5, 0))? as usize;
-                let len = if bs <= 16384 { bs * (b.unsigned_abs() % 3) } else { b.unsigned_abs() % 64 };
-                h.block(&BlockCall::Write(n, None, (0..len).map(|i| (i as u8).wrapping_mul(op)).collect()))?
+            Call::Reboot => {
+                c.reboot();
+                0
             }
-            _ => h.block(&BlockCall::Ioctl(b.rem_euclid(10) - 1, n))?,
+            #[cfg(feature = "blockdev")]
+            Call::ReadBlocks(n, off, l) => c.readblocks(isize::from(n % 10), off.get(len), usize::from(l % 5000))?,
+            #[cfg(feature = "blockdev")]
+            Call::WriteBlocksAt(n, off, l, seed) => c.writeblocks(isize::from(n % 10), &data(usize::from(l % 5000), seed), Some(off.get(len)))?,
+            #[cfg(feature = "blockdev")]
+            Call::WriteBlocks(n, k, seed) => {
+                let bs = c.block_ioctl(5, 0)? as usize;
+                let l = if bs <= 16384 { bs * usize::from(k % 3) } else { usize::from(k % 64) };
+                c.writeblocks(isize::from(n % 10), &data(l, seed), None)?
+            }
+            #[cfg(feature = "blockdev")]
+            Call::BlockIoctl(op, n) => c.block_ioctl(isize::from(op % 10), isize::from(n % 10))?,
+            #[cfg(not(feature = "blockdev"))]
+            _ => 0,
         };
     }
-    let img = image(6000, which.wrapping_add(1));
-    h.deploy(&img)?;
-    if h.mem()[..img.len()] != img[..] {
-        return Err("a full deploy did not land".into());
-    }
-    let img = image(7000, which.wrapping_add(2));
-    h.deploy_block(&img)?;
-    if h.mem()[..img.len()] != img[..] {
-        return Err("a full deploy through the block view did not land".into());
-    }
-    Ok(())
+    c.rig.interrupt_at = None;
+    let client = Client::ALL[input.client as usize % Client::ALL.len()];
+    c.deploy(client, &image(s.images.1.min(7000), 2))
+
 }
 
-fuzz_target!(|data: &[u8]| {
-    if let Err(e) = run(data) {
+fuzz_target!(|input: Input| {
+    if let Err(e) = run(&input) {
         panic!("{e}");
     }
 });

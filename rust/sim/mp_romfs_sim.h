@@ -34,6 +34,9 @@
 // See [`MP_ROMFS_SIM_STM32F767`].
 #define MP_ROMFS_SIM_ALIF_MRAM 7
 
+// What the block view's `ioctl` returns for an op it does not define.
+#define NONE (ptrdiff_t)INT32_MIN
+
 // Counters of a simulated device, for C.
 struct mp_romfs_sim_stats {
   // Erase operations.

@@ -29,5 +29,5 @@ FROZEN_MANIFEST =
 ROMFS_TESTBOARD := $(abspath $(ROMFS_AN385_DIR)/../../testboard)
 CFLAGS += -I$(ROMFS_TESTBOARD) -DROMFS_TESTBOARD_F767_BASE=0x21000000 -DROMFS_TESTBOARD_NOR_BASE=0x21200000
 ROMFS_CRATE = mp-romfs-sim
-ROMFS_FEATURES = block-erase write-once no-erase rewrite-skip ffi
+ROMFS_FEATURES = $(ROMFS_FEATURES_all) ffi
 ROMFS_GLUE = $(ROMFS_TESTBOARD)/romfs_testboard.c $(ROMFS_TESTBOARD)/romfs_testmod.c $(ROMFS_AN385_DIR)/romfs_qemu.c

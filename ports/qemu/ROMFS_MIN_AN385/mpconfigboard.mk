@@ -2,7 +2,7 @@
 # module and a minimal port glue over RAM (romfs_min.c), without the test
 # boards' simulator and test module (tools/firmware_size.sh).
 include $(BOARD_DIR)/../ROMFS_AN385/mpconfigboard.mk
-ROMFS_FEATURES = block-erase rewrite-skip
+ROMFS_FEATURES = deferred sector-table block-erase rewrite-skip
 ROMFS_GLUE = $(abspath $(BOARD_DIR)/romfs_min.c)
 # vfs.rom_ioctl alone (the block view's cost is in tools/size-report.sh),
 # and the stock heap, so that only the module differs from a stock build.

@@ -32,5 +32,5 @@ CFLAGS += -idirafter $(TOP)/ports/stm32
 SRC_C += drivers/memory/spiflash.c
 
 ROMFS_CRATE = mp-romfs-sim
-ROMFS_FEATURES = block-erase write-once rewrite-skip ffi
+ROMFS_FEATURES = $(ROMFS_FEATURES_stm32) ffi
 ROMFS_GLUE = $(ROMFS_REPO)/ports/stm32/romfs_port.c $(ROMFS_REPO)/ports/testboard/romfs_testmod.c $(STM32EMU_DIR)/stm32emu.c

@@ -5,6 +5,6 @@ MICROPY_PY_BTREE = 0
 MICROPY_PY_FFI = 0
 ROMFS_TESTBOARD := $(abspath $(VARIANT_DIR)/../../testboard)
 ROMFS_CRATE = mp-romfs-sim
-ROMFS_FEATURES = block-erase write-once no-erase rewrite-skip host-file
+ROMFS_FEATURES = $(ROMFS_FEATURES_all) host-file
 ROMFS_GLUE = $(ROMFS_TESTBOARD)/romfs_testboard.c $(ROMFS_TESTBOARD)/romfs_testmod.c
 CFLAGS += -I$(ROMFS_TESTBOARD)

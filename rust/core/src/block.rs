@@ -31,7 +31,7 @@
 
 use crate::engine::{Engine, Flash, HOLD_MAX};
 use crate::error::{Error, Result};
-use crate::plan::{has_magic, is_blank};
+use crate::rules::{has_magic, is_blank};
 
 /// `mp_romfs_block` method: `readblocks` (C: `MP_ROMFS_READ`).
 pub const READ_BLOCKS: u32 = 2;
@@ -97,7 +97,7 @@ pub fn write<F: Flash>(engine: &mut Engine<'_, F>, block: isize, offset: Option<
     match result {
         Ok(()) => engine.written(at, end),
         Err(e) => {
-            engine.poison();
+            engine.fail();
             Err(e)
         }
     }
@@ -181,7 +181,7 @@ pub fn ioctl<F: Flash>(engine: &mut Engine<'_, F>, op: isize, arg: isize) -> isi
             Ok(at) => {
                 let r = engine.erase_now(if engine.min_prepare() == 0 { None } else { Some(at) }, bs);
                 if r.is_err() {
-                    engine.poison();
+                    engine.fail();
                 }
                 r
             }

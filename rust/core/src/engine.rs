@@ -2,29 +2,43 @@
 //! one segment.
 //!
 //! # Semantics
-//! - **Prepare is deferred.**  `prepare` only records the range as pending;
-//!   each pending sector is settled when the first write reaches it: kept if
-//!   it is blank or the write covers it with bytes that program over the
-//!   current ones (an unchanged re-deploy erases almost nothing), erased
-//!   otherwise, with the largest worthwhile block erase.  So no call takes
-//!   longer than about one erase plus one write, whatever the prepared
-//!   length.  Pending sectors that are never written keep their old bytes.
-//!   A prepare that is neither adjacent to nor overlapping the pending
-//!   range first settles the old range (erasing what is not blank), and so
-//!   does a write that skips ahead inside it.
-//! - **A deploy starts by killing the old header.**  A prepare that starts
-//!   at offset 0 begins a deploy: if the segment holds a ROMFS magic, it is
-//!   programmed to zeros there and then (one small program operation; on
-//!   write-once flash the first sector is erased instead).  From then on no
-//!   old image can mount, and an erase of that sector cut short leaves
-//!   zeros or erased bytes, never a magic.
+//! (Without the `deferred` feature a prepare settles its sectors at once,
+//! with no write to go by: blank ones are kept, the others erased; there
+//! is then no pending range.)
+//! - **Prepare records, writes erase.**  `prepare` records the whole
+//!   sectors of its range as *pending*; each pending sector is settled when
+//!   the first write reaches it: kept if it is blank (or, with
+//!   `rewrite-skip`, if the write covers it with bytes that program over
+//!   the old ones), else erased, with the largest block erase that stays in
+//!   the pending range (`block-erase`).  There is one pending range: a
+//!   prepare that overlaps or touches it extends it, any other replaces it.
+//! - **Writes go forward.**  Pending sectors that lie wholly before a
+//!   write's first byte are dropped from the pending range unsettled: they
+//!   keep their bytes, so a client may skip sectors that already hold what
+//!   it wants (a differential deploy).  Writing back into them later needs
+//!   bytes that program over what is there.
+//! - **Bounded calls.**  No call erases a sector that its own bytes do not
+//!   fall in, except a block erase started at a sector they fall in and
+//!   kept inside the pending range, and the header sector that a prepare
+//!   from offset 0 erases on write-once flash; no call programs bytes other
+//!   than its own (padded to whole program units) and the held header.  So
+//!   a call takes at most one erase per sector of its span plus programming
+//!   its span, whatever happened before (see `README.md`, Latency).
+//! - **A deploy starts by killing the old header.**  A prepare at offset 0
+//!   begins a deploy: the pending range and the failure mark of any earlier
+//!   deploy are forgotten, and if the segment holds a ROMFS magic it is
+//!   programmed to zeros (on write-once flash the first sector is erased
+//!   instead).  From then on no old image can mount, and an erase of that
+//!   sector cut short leaves zeros or erased bytes, never a magic.
 //! - **The new header is committed last.**  The first `hold_len()` bytes of
-//!   the segment (the new magic and length) are kept in RAM and programmed
-//!   by op 5: the length first, then the program unit holding the magic.  If any prepare or write of the deploy failed or was refused,
-//!   op 5 drops the header and returns `-EIO`.
-//! - **Writes are all or nothing for bad targets.**  A write whose bytes
-//!   outside the pending range cannot be programmed (not erased, and not
-//!   prepared) is refused before anything changes.
+//!   the segment (the magic and the length) are kept in RAM and programmed
+//!   by op 5, the length first, then the unit holding the magic; only if no
+//!   prepare or write of the deploy failed, was refused or was interrupted,
+//!   and the deploy's writes reached the end of the image the header
+//!   describes.  Else op 5 drops the header and returns `-EIO`.
+//! - **Checks before changes.**  A write whose bytes outside the pending
+//!   range cannot be programmed as they are is refused before anything
+//!   changes.
 //!
 //! # Power loss
 //! After a cut at any point of a deploy (prepare from offset 0, writes,
@@ -35,7 +49,7 @@
 
 use crate::error::{Error, Result};
 use crate::geometry::{Segment, HEADER_HOLD_MIN};
-use crate::plan::{has_magic, image_len, is_blank, Rules, Unit};
+use crate::rules::{has_magic, image_len, is_blank, Rules};
 
 /// What the core needs from one segment's flash: a read view and one
 /// operation per call.
@@ -45,6 +59,11 @@ use crate::plan::{has_magic, image_len, is_blank, Rules, Unit};
 /// runtime sector tables with several sizes (STM32F7: 32K/128K/256K) and
 /// several erase operations per address (SPI NOR: 4K/32K/64K); and its
 /// `read` copies, while the core compares in place through the memory map.
+///
+/// Every method but `mem` may fail with [`Error::Interrupted`]: the port's
+/// code raised an exception (KeyboardInterrupt from its event servicing),
+/// which the C shim caught and will raise again once the core has returned.
+/// The core then returns at once, without another operation.
 pub trait Flash {
     /// The segment's bytes as the CPU reads them (memory-mapped).
     fn mem(&self) -> &[u8];
@@ -52,17 +71,23 @@ pub trait Flash {
     /// operation of the geometry, wholly inside the segment.
     ///
     /// # Errors
-    /// [`Error::Io`] if the driver fails.
+    /// [`Error::Io`] if the driver fails; [`Error::Interrupted`].
     fn erase(&mut self, off: u32, size: u32) -> Result<()>;
     /// Program `src` (whole program units) at segment offset `off`.
     ///
     /// # Errors
-    /// [`Error::Io`] if the driver fails.
+    /// [`Error::Io`] if the driver fails; [`Error::Interrupted`].
     fn program(&mut self, off: u32, src: &[u8]) -> Result<()>;
     /// Lets the port service events between flash operations.
-    fn poll(&mut self);
+    ///
+    /// # Errors
+    /// [`Error::Interrupted`].
+    fn poll(&mut self) -> Result<()>;
     /// Cache maintenance once a deploy is complete (op 5).
-    fn sync(&mut self);
+    ///
+    /// # Errors
+    /// [`Error::Interrupted`].
+    fn sync(&mut self) -> Result<()>;
 }
 
 impl<F: Flash + ?Sized> Flash for &mut F {
@@ -75,37 +100,42 @@ impl<F: Flash + ?Sized> Flash for &mut F {
     fn program(&mut self, off: u32, src: &[u8]) -> Result<()> {
         (**self).program(off, src)
     }
-    fn poll(&mut self) {
+    fn poll(&mut self) -> Result<()> {
         (**self).poll()
     }
-    fn sync(&mut self) {
+    fn sync(&mut self) -> Result<()> {
         (**self).sync()
     }
 }
 
+/// `State::flags`: a header is held for op 5.
 const HELD: u32 = 1;
-const POISONED: u32 = 2;
+/// `State::flags`: a prepare or write of this deploy failed.
+const FAILED: u32 = 2;
 
 /// The largest held header (the largest program unit).
 pub const HOLD_MAX: usize = 32;
 
-/// RAM state of one segment: four words and the held header (48 bytes).
+/// RAM state of one segment: five words and the held header (52 bytes).
 ///
 /// Zero-initialised is the idle state.  Owned by the port (one per segment);
-/// only the core reads or writes it.
+/// only the core reads or writes it, and the C shim zeroes it at the first
+/// call after a soft reset.
 #[repr(C)]
 #[derive(Clone, Debug, Default)]
 pub struct State {
-    /// Start of the pending range (segment offset): sectors from here to
-    /// `hi` are prepared but not yet settled.
+    /// Start of the pending range (segment offset, a sector boundary):
+    /// sectors from here to `hi` are prepared but not yet settled.
     lo: u32,
     /// End of the pending range.
     hi: u32,
-    /// HELD, POISONED.
-    flags: u32,
+    /// The end of the furthest write of this deploy.
+    reach: u32,
     /// Block view: the end of the bytes written in order from offset 0
     /// since the header was held.
     next: u32,
+    /// `HELD`, `FAILED`.
+    flags: u32,
     /// The held first bytes of the new image.
     hold: [u8; HOLD_MAX],
 }
@@ -113,7 +143,7 @@ pub struct State {
 impl State {
     /// The idle state (all zero).
     pub const fn new() -> Self {
-        State { lo: 0, hi: 0, flags: 0, next: 0, hold: [0; HOLD_MAX] }
+        State { lo: 0, hi: 0, reach: 0, next: 0, flags: 0, hold: [0; HOLD_MAX] }
     }
 
     /// The pending range `(lo, hi)` in segment offsets (empty if lo >= hi).
@@ -121,41 +151,58 @@ impl State {
         (self.lo, self.hi)
     }
 
-    /// The held header, if a deploy is under way.
+    /// The held header, if a deploy holds one.
     pub fn held_header(&self) -> Option<&[u8; HOLD_MAX]> {
         (self.flags & HELD != 0).then_some(&self.hold)
     }
+
+    /// Whether a prepare or write of the deploy under way failed.
+    pub fn failed(&self) -> bool {
+        self.flags & FAILED != 0
+    }
+
+    /// The end of the furthest write of the deploy, and the end of the bytes
+    /// the block view has written in order from offset 0.
+    pub fn progress(&self) -> (u32, u32) {
+        (self.reach, self.next)
+    }
 }
 
-const ZEROS: [u8; HOLD_MAX] = [0; HOLD_MAX];
+/// The bytes of one write: `data` at segment offset `off`, padded with the
+/// erased value up to `end` (whole program units).
+#[derive(Clone, Copy)]
+struct Bytes<'d> {
+    off: u32,
+    data: &'d [u8],
+    end: u32,
+    erased: u8,
+}
+
+impl Bytes<'_> {
+    /// The byte going to segment offset `i` (`off <= i < end`).
+    fn at(&self, i: u32) -> u8 {
+        self.data.get((i - self.off) as usize).copied().unwrap_or(self.erased)
+    }
+}
 
 /// Ops 3-6 on one segment.
-// The field order is fixed (repr(C)): the one that gave the smallest
-// code on the firmware targets.
-#[repr(C)]
 pub struct Engine<'a, F: Flash> {
     seg: Segment<'a>,
-    io: Io<F>,
-    st: &'a mut State,
-}
-
-/// The flash with its rules: what walks, programs and erases need (apart
-/// from the state, so that op 5 can program the held header in place).
-struct Io<F: Flash> {
-    flash: F,
     rules: Rules,
+    flash: F,
+    st: &'a mut State,
 }
 
 impl<'a, F: Flash> Engine<'a, F> {
     /// The engine of `seg`, whose state is `st`, over `flash`.
     pub fn new(seg: Segment<'a>, st: &'a mut State, flash: F) -> Self {
         let rules = Rules::of(&seg);
-        Engine { seg, st, io: Io { flash, rules } }
+        Engine { seg, rules, flash, st }
     }
 
     /// The flash (for tests and benchmarks).
     pub fn flash(&self) -> &F {
-        &self.io.flash
+        &self.flash
     }
 
     /// Op 6: the granularity of the 4-arg prepare, or 0 if only the 3-arg
@@ -164,34 +211,64 @@ impl<'a, F: Flash> Engine<'a, F> {
         self.seg.min_prepare()
     }
 
-    /// [`Segment::hold_len`], from the unit already at hand.
+    /// The program unit: the minimum write size that op 3 returns.
+    pub fn program_unit(&self) -> u32 {
+        self.rules.unit
+    }
+
+    /// Bytes of the header held back until commit: at least the magic and
+    /// a 5-byte length, and whole program units.
     pub fn hold_len(&self) -> u32 {
-        self.io.rules.unit.max(HEADER_HOLD_MIN)
+        self.rules.unit.max(HEADER_HOLD_MIN)
+    }
+
+    /// Segment length in bytes.
+    pub fn segment_len(&self) -> u32 {
+        self.seg.len
+    }
+
+    /// Value of an erased byte.
+    pub fn erased(&self) -> u8 {
+        self.rules.erased
+    }
+
+    /// The segment's bytes (memory-mapped).
+    pub fn mem(&self) -> &[u8] {
+        self.flash.mem()
+    }
+
+    /// The held header bytes while a deploy holds them.
+    pub fn held(&self) -> Option<&[u8]> {
+        (self.st.flags & HELD != 0).then(|| self.st.hold.split_at((self.hold_len() as usize).min(HOLD_MAX)).0)
     }
 
     /// Marks the deploy as failed: op 5 will not commit its header.
-    pub fn poison(&mut self) {
-        self.st.flags |= POISONED;
+    pub fn fail(&mut self) {
+        self.st.flags |= FAILED;
     }
 
-    /// The program unit: the minimum write size that op 3 returns.
-    pub fn program_unit(&self) -> u32 {
-        self.io.rules.unit
+    /// Begins a deploy without a prepare (the block view's write of a new
+    /// header over blank bytes): forgets the held header and the failure
+    /// mark of any earlier one.
+    pub fn begin(&mut self) {
+        self.st.flags = 0;
+    }
+
+    /// Forgets the pending range: nothing prepared is erased later.
+    pub fn drop_pending(&mut self) {
+        (self.st.lo, self.st.hi) = (0, 0);
     }
 
     /// Op 3: prepare `len` bytes at `off` (`None`: the 3-arg form, from 0)
-    /// for writing (op 3 then returns [`Engine::program_unit`]).  A prepare
-    /// starting at offset 0 begins a new deploy: it makes the old image
-    /// unmountable by zeroing its magic, or on write-once flash (where a
-    /// programmed unit cannot be programmed again) by erasing the first
-    /// sector, which must lie in the segment.
+    /// for writing.  A prepare at offset 0 begins a new deploy and makes the
+    /// old image unmountable (see the module's semantics).
     ///
     /// # Errors
     /// [`Error::OutOfBounds`] past the end, [`Error::NotAligned`] for a
-    /// 4-arg prepare not aligned to [`Engine::min_prepare`]; both change
-    /// nothing.  Flash errors of killing the old header, and
-    /// [`Error::NotErased`]/[`Error::Io`] if settling an earlier disjoint
-    /// pending range fails.
+    /// 4-arg prepare not aligned to [`Engine::min_prepare`] (both change
+    /// nothing); [`Error::NotErased`] if the old header cannot be killed
+    /// (write-once flash whose first sector extends before the segment),
+    /// and the errors of that flash operation.
     pub fn prepare(&mut self, off: Option<u32>, len: u32) -> Result<()> {
         let at = off.unwrap_or(0);
         if len > self.seg.len || at > self.seg.len - len {
@@ -204,184 +281,130 @@ impl<'a, F: Flash> Engine<'a, F> {
             }
         }
         if at == 0 {
-            self.st.flags = 0;
-            if has_magic(self.io.flash.mem()) {
-                if self.io.rules.writes_once() {
+            *self.st = State::new();
+            if has_magic(self.flash.mem()) {
+                if self.rules.writes_once() {
                     let first = self.seg.unit_at(0);
                     if !self.seg.contains(first) {
                         return Err(Error::NotErased);
                     }
-                    self.io.erase(0, first.size)?;
+                    self.erase(0, first.size)?;
                 } else {
-                    self.io.program_raw(0, ZEROS.split_at(self.io.rules.unit.min(HOLD_MAX as u32) as usize).0)?;
+                    self.program(0, [0; HOLD_MAX].split_at((self.rules.unit as usize).min(HOLD_MAX)).0)?;
                 }
             }
         }
-        if len == 0 || self.io.rules.erase_free() {
+        if len == 0 || self.rules.erase_free() {
             return Ok(());
         }
-        // Both ends lie in sectors (`Segment::new`).  Only whole sectors
-        // inside the segment are ever erased, so a sector straddling an edge
-        // of the segment is not prepared: writes into it must program over
-        // what is there.
+        // Only whole sectors inside the segment are ever erased: a sector
+        // straddling an edge is not prepared, and writes into it must
+        // program over what is there.
         let (first, last) = (self.seg.unit_at(at), self.seg.unit_at(at + len - 1));
         let lo = self.seg.clip(if self.seg.contains(first) { first.start } else { first.end() });
         let hi = self.seg.clip(if self.seg.contains(last) { last.end() } else { last.start });
+        let (plo, phi) = (self.st.lo, self.st.hi);
         if lo >= hi {
             return Ok(());
         }
-        let (plo, phi) = (self.st.lo, self.st.hi);
-        let (lo, hi) = if plo >= phi {
-            (lo, hi)
-        } else if lo <= phi && hi >= plo {
-            (plo.min(lo), phi.max(hi))
-        } else {
-            // Disjoint from the pending range: settle that one first.
-            self.settle(phi, 0, &[])?;
-            (lo, hi)
-        };
-        (self.st.lo, self.st.hi) = (lo, hi);
+        if !cfg!(feature = "deferred") {
+            // Erase now: the range's sectors that are not blank.
+            (self.st.lo, self.st.hi) = (lo, hi);
+            return self.settle(&Bytes { off: lo, data: &[], end: hi, erased: self.rules.erased });
+        }
+        (self.st.lo, self.st.hi) = if plo < phi && lo <= phi && hi >= plo { (plo.min(lo), phi.max(hi)) } else { (lo, hi) };
         Ok(())
     }
 
-    /// Op 4: program `data` at `off`.  A last partial program unit is padded
-    /// with the erased value; bytes are verified after programming.
+    /// Op 4: program `data` at `off`, a last partial program unit padded
+    /// with the erased value, and read it back.
     ///
     /// # Errors
     /// [`Error::OutOfBounds`]/[`Error::NotAligned`] change nothing, nor does
     /// [`Error::NotErased`] for bytes that were neither prepared nor
-    /// programmable.  [`Error::Verify`]/[`Error::Io`] on flash failure.
+    /// programmable.  [`Error::Verify`], [`Error::Io`] and
+    /// [`Error::Interrupted`] on flash failure or interruption.
     pub fn write(&mut self, off: u32, data: &[u8]) -> Result<()> {
         self.write_with(off, data, true)
     }
 
     /// [`Engine::write`]; `hold`: whether bytes of the header are held for
     /// op 5 (else they are programmed like the others).
+    #[inline(never)]
     pub fn write_with(&mut self, off: u32, data: &[u8], hold: bool) -> Result<()> {
-        let unit = self.io.rules.unit;
-        let n = data.len();
-        if off > self.seg.len || n > (self.seg.len - off) as usize {
+        let unit = self.rules.unit;
+        if off > self.seg.len || data.len() > (self.seg.len - off) as usize {
             return Err(Error::OutOfBounds);
         }
         if off & (unit - 1) != 0 {
             return Err(Error::NotAligned);
         }
-        let whole = n & !(unit as usize - 1);
-        let (body, rest) = data.split_at(whole.min(n));
-        let mut tail = [self.io.rules.erased; HOLD_MAX];
-        for (t, &b) in tail.iter_mut().zip(rest) {
-            *t = b;
-        }
-        let tail = tail.split_at(unit.min(HOLD_MAX as u32) as usize).0;
-        let at = off + whole as u32;
-        // The padded tail is checked before the body programs anything
-        // (unless it is pending, where settling makes it programmable).
-        if !(rest.is_empty() || self.st.lo <= at && at < self.st.hi) {
-            self.io.apply(at, tail, false)?;
-        }
-        self.write_units(off, body, hold)?;
-        if rest.is_empty() {
+        if data.is_empty() {
             return Ok(());
         }
-        self.write_units(at, tail, hold)
-    }
-
-    /// Writes whole program units: settles the pending sectors they reach,
-    /// checks every unit, then programs the ones that differ.
-    fn write_units(&mut self, off: u32, new: &[u8], hold: bool) -> Result<()> {
-        let end = off + new.len() as u32;
-        // Bytes outside the pending range must be programmable as they are:
-        // check before anything changes.
-        let (lo, hi) = (self.st.lo.max(off), self.st.hi.min(end));
-        let (lo, hi) = if lo < hi { (lo, hi) } else { (end, end) };
-        if let Some(before) = new.get(..(lo - off) as usize) {
-            self.io.apply(off, before, false)?;
+        // The segment's length is whole units: so is the padded end.
+        let end = (off + data.len() as u32 + unit - 1) & !(unit - 1);
+        let w = Bytes { off, data, end, erased: self.rules.erased };
+        // Pending sectors wholly before the write keep their bytes.
+        let (lo, hi) = (self.st.lo.max(self.seg.clip(self.seg.unit_at(off).start)), self.st.hi);
+        // Bytes outside the pending range must be programmable as they are.
+        let (a, b) = if cfg!(feature = "deferred") && lo < hi { (lo.clamp(off, end), hi.clamp(off, end)) } else { (end, end) };
+        self.apply(&w, off, a, false)?;
+        self.apply(&w, b, end, false)?;
+        if cfg!(feature = "deferred") {
+            self.st.lo = lo;
+            self.settle(&w)?;
         }
-        if let Some(after) = new.get((hi - off) as usize..) {
-            self.io.apply(hi, after, false)?;
-        }
-        // The header bytes are held for op 5.
-        let hold_len = if hold { self.hold_len() } else { 0 };
-        if off < hold_len {
+        let from = if hold { self.hold_len().min(end) } else { off };
+        if off < from {
             if self.st.flags & HELD == 0 {
-                self.st.hold = [self.io.rules.erased; HOLD_MAX];
+                self.st.hold = [self.rules.erased; HOLD_MAX];
                 self.st.flags |= HELD;
                 self.st.next = 0;
             }
-            for (h, &b) in self.st.hold.iter_mut().skip(off as usize).zip(new) {
-                *h = b;
+            for (i, h) in self.st.hold.iter_mut().enumerate().take(from as usize).skip(off as usize) {
+                *h = w.at(i as u32);
             }
         }
-        if lo < hi {
-            self.settle(end, off, new)?;
-        }
-        let from = off.max(hold_len);
-        match new.get((from - off) as usize..) {
-            Some(rest) => self.io.apply(from, rest, true),
-            None => Ok(()),
-        }
+        self.apply(&w, from.max(off), end, true)?;
+        self.st.reach = self.st.reach.max(off + data.len() as u32);
+        Ok(())
     }
 
-    /// Op 5: commit the held header (unless the deploy failed); then cache
-    /// maintenance.
+    /// Op 5: commit the held header (see the module's semantics); then
+    /// cache maintenance.  The deploy is over either way.
     ///
     /// # Errors
-    /// [`Error::Incomplete`] if a prepare or write of this deploy failed
-    /// (the new image is left unmountable); flash errors of the commit.
+    /// [`Error::Incomplete`] if a prepare or write of this deploy failed, or
+    /// its writes did not reach the end of the image (the new image is left
+    /// unmountable); flash errors of the commit.
     pub fn complete(&mut self) -> Result<()> {
-        let flags = self.st.flags;
-        self.st.flags = 0;
-        let result = if flags & POISONED != 0 {
+        let (flags, reach, hold) = (self.st.flags, self.st.reach, self.st.hold);
+        *self.st = State::new();
+        let result = if flags & FAILED != 0 || (flags & HELD != 0 && reach < image_len(&hold).unwrap_or(0)) {
             Err(Error::Incomplete)
         } else if flags & HELD != 0 {
             // The length first, the unit holding the magic last: a commit
             // cut short never shows the magic over an incomplete length.
-            let unit = self.io.rules.unit as usize;
-            let hold = self.st.hold.split_at(self.hold_len().min(HOLD_MAX as u32) as usize).0;
-            let (magic, length) = hold.split_at(((3 + unit - 1) & !(unit - 1)).min(hold.len()));
-            self.io.apply(magic.len() as u32, length, true).and_then(|()| self.io.apply(0, magic, true))
+            let unit = self.rules.unit;
+            let (magic, len) = (((3 + unit - 1) & !(unit - 1)), self.hold_len());
+            let w = Bytes { off: 0, data: &hold, end: len, erased: 0 };
+            self.apply(&w, magic.min(len), len, true).and_then(|()| self.apply(&w, 0, magic.min(len), true))
         } else {
             Ok(())
         };
-        self.io.flash.sync();
+        self.flash.sync()?;
         result
-    }
-
-    /// Segment length in bytes.
-    pub fn segment_len(&self) -> u32 {
-        self.seg.len
-    }
-
-    /// Value of an erased byte.
-    pub fn erased(&self) -> u8 {
-        self.io.rules.erased
-    }
-
-    /// The segment's bytes (memory-mapped).
-    pub fn mem(&self) -> &[u8] {
-        self.io.flash.mem()
-    }
-
-    /// The held header bytes while a deploy holds them.
-    pub fn held(&self) -> Option<&[u8]> {
-        (self.st.flags & HELD != 0).then(|| self.st.hold.split_at(self.hold_len().min(HOLD_MAX as u32) as usize).0)
-    }
-
-    /// Begins a deploy without a prepare (the block view's write of a new
-    /// header over blank bytes): clears the failure and held state.
-    pub fn begin(&mut self) {
-        self.st.flags = 0;
-    }
-
-    /// Forgets the pending range: nothing prepared is erased later.
-    pub fn drop_pending(&mut self) {
-        (self.st.lo, self.st.hi) = (0, 0);
     }
 
     /// Whether `new` (whole units) can be programmed at `off` as flash is
     /// now, without an erase.
+    ///
+    /// # Errors
+    /// [`Error::NotErased`] if not.
     pub fn check(&mut self, off: u32, new: &[u8]) -> Result<()> {
-        self.io.apply(off, new, false)
+        let end = off + new.len() as u32;
+        self.apply(&Bytes { off, data: new, end, erased: 0 }, off, end, false)
     }
 
     /// Erases `len` bytes at `off` now (`None`: from 0, as the 3-arg
@@ -397,16 +420,14 @@ impl<'a, F: Flash> Engine<'a, F> {
     /// same, so that a client writing only there can go on).
     pub fn erase_now(&mut self, off: Option<u32>, len: u32) -> Result<()> {
         self.prepare(off, len)?;
-        self.settle(self.st.hi, 0, &[])?;
         let at = off.unwrap_or(0);
-        let e = self.io.rules.erased;
-        if self.io.rules.erase_free() {
-            let fill = [e; HOLD_MAX];
-            for o in (at..at + len).step_by(HOLD_MAX) {
-                self.io.apply(o, fill.split_at((at + len - o).min(HOLD_MAX as u32) as usize).0, true)?;
-            }
+        let e = self.rules.erased;
+        let fill = Bytes { off: at, data: &[], end: at + len, erased: e };
+        self.settle(&Bytes { end: self.st.hi, ..fill })?;
+        if self.rules.erase_free() {
+            self.apply(&fill, at, at + len, true)?;
         }
-        match self.io.flash.mem().get(at as usize..(at + len) as usize) {
+        match self.flash.mem().get(at as usize..(at + len) as usize) {
             Some(b) if is_blank(b, e) => Ok(()),
             _ => Err(Error::NotErased),
         }
@@ -415,8 +436,11 @@ impl<'a, F: Flash> Engine<'a, F> {
     /// Block view: records a write of `off..end`.  Once the bytes from 0
     /// to the held image's length have all been written in order, commits
     /// the deploy (op 5).
+    ///
+    /// # Errors
+    /// Those of [`Engine::complete`].
     pub fn written(&mut self, off: u32, end: u32) -> Result<()> {
-        if self.st.flags & (HELD | POISONED) != HELD {
+        if self.st.flags & (HELD | FAILED) != HELD {
             return Ok(());
         }
         if off <= self.st.next {
@@ -428,147 +452,128 @@ impl<'a, F: Flash> Engine<'a, F> {
         }
     }
 
-    /// Settles pending sectors, in order, until the pending range starts at
-    /// or after segment offset `until`, using the write of whole units
-    /// `new` at segment offset `off` (empty if none).
+    /// Settles the pending sectors, in order, that start before `w.end`,
+    /// for the write `w` (no bytes: an erase).
     ///
-    /// The first pending sector is kept if it is blank, or if the write
-    /// covers it and its new bytes program over the current ones
-    /// (`rewrite-skip`).  Else it is erased (refused if it extends past the
-    /// segment): alone when the write brings the same bytes past the header
-    /// (a re-deploy of the same image, whose header was zeroed when the
-    /// deploy began), else with the largest block erase in the pending
-    /// range.
-    fn settle(&mut self, until: u32, off: u32, new: &[u8]) -> Result<()> {
-        while self.st.lo < self.st.hi && self.st.lo < until {
-            let s = self.seg.unit_at(self.st.lo);
-            if s.size == 0 {
-                return Err(Error::NotErased);
-            }
-            let (a, b) = (self.seg.clip(s.start), self.seg.clip(s.end()));
-            // The write's bytes for the whole sector, if it covers it.
-            let fresh = if off <= a { new.get((a - off) as usize..(b - off) as usize) } else { None };
-            let e = self.io.rules.erased;
-            let keep = self.io.flash.mem().get(a as usize..b as usize).is_none_or(|old| is_blank(old, e))
-                || (cfg!(feature = "rewrite-skip") && fresh.is_some_and(|fresh| self.io.apply(a, fresh, false).is_ok()));
-            let mut next = b;
+    /// A sector is kept if it is blank, or (`rewrite-skip`) if the write
+    /// covers it and its new bytes program over the current ones.  Else it
+    /// is erased: with `block-erase`, by the largest block erase that starts
+    /// there and stays in the pending range, unless it is the segment's
+    /// first sector and the write brings the same bytes past the header (a
+    /// re-deploy of the same image: its following sectors will be kept).
+    fn settle(&mut self, w: &Bytes) -> Result<()> {
+        while self.st.lo < self.st.hi && self.st.lo < w.end {
+            let a = self.st.lo;
+            let mut size = self.seg.unit_at(a).size;
+            let b = a + size;
+            let covered = !w.data.is_empty() && w.off <= a && b <= w.end;
+            let keep = self.flash.mem().get(a as usize..b as usize).is_none_or(|m| is_blank(m, self.rules.erased))
+                || (cfg!(feature = "rewrite-skip") && covered && self.apply(w, a, b, false).is_ok());
             if !keep {
-                if !self.seg.contains(s) {
-                    return Err(Error::NotErased);
-                }
-                let mut size = s.size;
                 if cfg!(feature = "block-erase") {
-                    // The same bytes past the header: erase the sector alone.
                     let from = if a == 0 { self.hold_len() } else { a };
-                    let same = from > b
-                        || fresh.is_some_and(|fresh| {
-                            self.io.flash.mem().get(from as usize..b as usize).is_some_and(|old| fresh.ends_with(old))
-                        });
+                    let mem = self.flash.mem();
+                    let same = covered && (from..b).all(|i| mem.get(i as usize) == Some(&w.at(i)));
                     if !same {
-                        size = self.seg.erase_size(s, self.st.hi);
+                        size = self.seg.erase_size(a, self.st.hi);
                     }
                 }
-                self.io.erase(a, size)?;
-                next = a + size;
+                self.erase(a, size)?;
             }
-            self.st.lo = next;
+            self.st.lo = a + size;
         }
         Ok(())
     }
-}
 
-impl<F: Flash> Io<F> {
-    /// Walks the whole units of `new`, which go to segment offset `at`:
-    /// every unit that differs from flash must be programmable over it;
-    /// with `program`, the runs of differing units are programmed, else
+    /// Walks the program units of `w` in segment offsets `a..b` (unit
+    /// boundaries): every unit that differs from flash must be programmable
+    /// over it; with `program`, the differing units are programmed, else
     /// only checked.
     ///
-    /// A run goes from the first differing unit to the last one: unchanged
-    /// units inside it are programmed again, which changes nothing, so that
-    /// a chunk becomes one program operation.  On write-once flash a run
-    /// ends before an unchanged programmed unit instead (it must not be
-    /// programmed twice).  Nothing of a run is programmed before all of its
-    /// units are checked.
-    fn apply(&mut self, at: u32, new: &[u8], program: bool) -> Result<()> {
-        if !cfg!(feature = "write-once") {
-            return self.apply_bytes(at, new, program);
-        }
-        let unit = self.rules.unit as usize;
-        let (mut i, mut start, mut end) = (0, 0, 0);
-        loop {
-            let cur = self.flash.mem().get(at as usize + i..at as usize + i + unit);
-            let class = match (cur, new.get(i..i + unit)) {
-                (Some(cur), Some(new)) => self.rules.compare(cur, new),
-                _ => Unit::Outside,
-            };
-            if class == Unit::Unfit {
-                return Err(Error::NotErased);
-            }
-            if class == Unit::Differs {
-                if end == 0 {
-                    start = i;
+    /// Without write-once flash the run from the first differing unit to
+    /// the last one is programmed as one operation (unchanged units in it
+    /// are programmed again, which changes nothing).  On write-once flash
+    /// each run of differing units is programmed on its own: no unit may be
+    /// programmed twice.
+    fn apply(&mut self, w: &Bytes, a: u32, b: u32, program: bool) -> Result<()> {
+        let unit = self.rules.unit;
+        let (mut first, mut last, mut u) = (u32::MAX, 0, a);
+        while u < b {
+            if self.differs(w, u)? {
+                if first == u32::MAX {
+                    first = u;
                 }
-                end = i + unit;
-            } else if end != 0 && (class == Unit::Outside || (class == Unit::Programmed && self.rules.writes_once())) {
-                if let (true, Some(src)) = (program, new.get(start..end)) {
-                    self.program_raw(at + start as u32, src)?;
-                }
-                end = 0;
+                last = u + unit;
+            } else if self.rules.writes_once() && program && first != u32::MAX {
+                self.program_run(w, first, u)?;
+                first = u32::MAX;
             }
-            if class == Unit::Outside {
-                return Ok(());
-            }
-            i += unit;
+            u += unit;
         }
+        if program && first != u32::MAX {
+            self.program_run(w, first, last)?;
+        }
+        Ok(())
     }
 
-    /// [`Io::apply`] for builds without write-once flash, byte by byte:
-    /// a unit fits if each of its bytes does, so every byte is checked,
-    /// then the run from the first differing unit to the last one is
-    /// programmed.
-    fn apply_bytes(&mut self, at: u32, new: &[u8], program: bool) -> Result<()> {
-        let unit = self.rules.unit as usize;
+    /// Whether the unit of `w` at `u` differs from flash.
+    ///
+    /// # Errors
+    /// [`Error::NotErased`] if it does and cannot be programmed over it:
+    /// a bit must go back to the erased state, or on write-once flash the
+    /// unit is not blank.
+    fn differs(&self, w: &Bytes, u: u32) -> Result<bool> {
         let e = self.rules.erased;
-        let Some(cur) = self.flash.mem().get(at as usize..) else {
-            return Ok(());
-        };
-        // Whole units only.
-        let len = cur.len().min(new.len()) & !(unit - 1);
-        let (Some(cur), Some(new)) = (cur.get(..len), new.get(..len)) else {
-            return Ok(());
-        };
-        let (mut first, mut last) = (usize::MAX, 0);
-        for (i, (&c, &n)) in cur.iter().zip(new).enumerate() {
-            if c != n {
-                if !self.rules.erase_free() && (c ^ e) & (c ^ n) != 0 {
-                    return Err(Error::NotErased);
-                }
-                first = first.min(i);
-                last = i;
+        let (mut changed, mut programmed, mut unfit) = (false, false, false);
+        for i in u..u + self.rules.unit {
+            let (c, n) = (self.flash.mem().get(i as usize).copied().unwrap_or(e), w.at(i));
+            changed |= c != n;
+            programmed |= c != e;
+            unfit |= (c ^ e) & (c ^ n) != 0;
+        }
+        let unfit = !self.rules.erase_free() && if self.rules.writes_once() { programmed } else { unfit };
+        if changed && unfit {
+            return Err(Error::NotErased);
+        }
+        Ok(changed)
+    }
+
+    /// Programs the units `a..b` of `w`: its own bytes as they are, the
+    /// padded rest from a copy.
+    fn program_run(&mut self, w: &Bytes, a: u32, b: u32) -> Result<()> {
+        let whole = (w.off + w.data.len() as u32) & !(self.rules.unit - 1);
+        if a < whole.min(b) {
+            let src = w.data.get((a - w.off) as usize..(whole.min(b) - w.off) as usize).unwrap_or_default();
+            self.program(a, src)?;
+        }
+        // The padding, a buffer at a time (one unit after a write; the
+        // erased value over a whole block for an erase of memory without
+        // erase).
+        let mut from = whole.max(a);
+        while from < b {
+            let mut buf = [w.erased; HOLD_MAX];
+            let n = ((b - from) as usize).min(HOLD_MAX);
+            for (i, t) in buf.iter_mut().enumerate().take(n) {
+                *t = w.at(from + i as u32);
             }
+            self.program(from, buf.split_at(n).0)?;
+            from += n as u32;
         }
-        if first == usize::MAX || !program {
-            return Ok(());
-        }
-        let (start, end) = (first & !(unit - 1), (last | (unit - 1)) + 1);
-        match new.get(start..end) {
-            Some(src) => self.program_raw(at + start as u32, src),
-            None => Ok(()),
-        }
+        Ok(())
     }
 
     /// Erases `size` bytes at `off` and lets the port poll.
     fn erase(&mut self, off: u32, size: u32) -> Result<()> {
         self.flash.erase(off, size)?;
-        self.flash.poll();
-        Ok(())
+        self.flash.poll()
     }
 
     /// Programs `src` at `off`, reads it back, and lets the port poll.
-    fn program_raw(&mut self, off: u32, src: &[u8]) -> Result<()> {
+    fn program(&mut self, off: u32, src: &[u8]) -> Result<()> {
         self.flash.program(off, src)?;
-        let same = self.flash.mem().get(off as usize..).is_some_and(|m| m.starts_with(src));
-        self.flash.poll();
-        if same { Ok(()) } else { Err(Error::Verify) }
+        if !self.flash.mem().get(off as usize..).is_some_and(|m| m.starts_with(src)) {
+            return Err(Error::Verify);
+        }
+        self.flash.poll()
     }
 }

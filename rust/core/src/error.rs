@@ -34,6 +34,9 @@ pub enum Error {
     /// A call arrived while another one was running (from the port's
     /// event servicing during a flash operation).
     Busy = EBUSY as u32,
+    /// The port's code raised an exception during a hook (the C shim
+    /// caught it, and raises it again once the core has returned).
+    Interrupted = EINTR as u32,
 }
 
 impl Error {
@@ -53,6 +56,8 @@ impl Error {
     /// assert_eq!(Error::Incomplete.errno(), -5);
     /// // MP_EBUSY = 16: called again from inside a running call.
     /// assert_eq!(Error::Busy.errno(), -16);
+    /// // MP_EINTR = 4: an exception interrupted the call (the shim raises it).
+    /// assert_eq!(Error::Interrupted.errno(), -4);
     /// ```
     pub const fn errno(self) -> i32 {
         -((self as u32 % ERRNO_SPAN) as i32)
@@ -70,6 +75,8 @@ pub const EIO: i32 = 5;
 
 /// MicroPython's `MP_EBUSY`.
 pub const EBUSY: i32 = 16;
+/// MicroPython's `MP_EINTR`.
+pub const EINTR: i32 = 4;
 
 /// Result of the core's operations.
 pub type Result<T> = core::result::Result<T, Error>;

@@ -5,15 +5,14 @@
 //! `struct mp_romfs_state`.  Imports: the port hooks of
 //! `c_glue/mp_romfs_port.h`, via [`crate::bindings`].
 
-use core::ffi::c_int;
 #[cfg(feature = "blockdev")]
 use core::ptr::NonNull;
 use core::slice;
 use core::sync::atomic::{AtomicBool, Ordering};
 
 use crate::bindings::{
-    mp_romfs_port_erase, mp_romfs_port_poll, mp_romfs_port_program, mp_romfs_port_sync, mp_romfs_segment_t,
-    mp_romfs_table_t,
+    mp_romfs_hook, mp_romfs_segment_t, mp_romfs_table_t, MP_ROMFS_HOOK_ERASE, MP_ROMFS_HOOK_POLL,
+    MP_ROMFS_HOOK_PROGRAM, MP_ROMFS_HOOK_SYNC,
 };
 use crate::engine::{Engine, Flash, State};
 use crate::error::{Error, Result};
@@ -180,14 +179,20 @@ fn open<'t>(table: &'t mp_romfs_table_t, id: u32, buf: &[u8]) -> Result<Engine<'
     Ok(Engine::new(seg, st, PortFlash(desc)))
 }
 
-/// A port's segment, flashed through its hooks.
+/// A port's segment, flashed through its hooks (by way of the shim's
+/// `mp_romfs_hook`, which keeps exceptions out of Rust frames).
 struct PortFlash<'a>(&'a mp_romfs_segment_t);
 
-fn hook_result(rc: c_int) -> Result<()> {
-    if rc == 0 {
-        Ok(())
-    } else {
-        Err(Error::Io)
+impl PortFlash<'_> {
+    fn hook(&mut self, hook: u32, off: u32, src: &[u8], len: u32) -> Result<()> {
+        // SAFETY: the hook gets the port's own segment, a range the engine
+        // keeps inside it, and `src` valid for `src.len()` bytes (empty but
+        // for program, where `len` is its length).
+        match unsafe { mp_romfs_hook(hook, self.0, self.0.addr + off, src.as_ptr(), len) } {
+            0 => Ok(()),
+            rc if rc > 0 => Err(Error::Interrupted),
+            _ => Err(Error::Io),
+        }
     }
 }
 
@@ -200,24 +205,19 @@ impl Flash for PortFlash<'_> {
     }
 
     fn erase(&mut self, off: u32, size: u32) -> Result<()> {
-        // SAFETY: the hook gets the port's own segment and a range the
-        // engine keeps inside it.
-        hook_result(unsafe { mp_romfs_port_erase(self.0, self.0.addr + off, size) })
+        self.hook(MP_ROMFS_HOOK_ERASE, off, &[], size)
     }
 
     fn program(&mut self, off: u32, src: &[u8]) -> Result<()> {
-        // SAFETY: as for erase; `src` is valid for `src.len()` bytes.
-        hook_result(unsafe { mp_romfs_port_program(self.0, self.0.addr + off, src.as_ptr(), src.len() as u32) })
+        self.hook(MP_ROMFS_HOOK_PROGRAM, off, src, src.len() as u32)
     }
 
-    fn poll(&mut self) {
-        // SAFETY: the hook has no preconditions.
-        unsafe { mp_romfs_port_poll() }
+    fn poll(&mut self) -> Result<()> {
+        self.hook(MP_ROMFS_HOOK_POLL, 0, &[], 0)
     }
 
-    fn sync(&mut self) {
-        // SAFETY: the hook gets the port's own segment.
-        unsafe { mp_romfs_port_sync(self.0) }
+    fn sync(&mut self) -> Result<()> {
+        self.hook(MP_ROMFS_HOOK_SYNC, 0, &[], 0)
     }
 }
 

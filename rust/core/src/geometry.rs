@@ -9,6 +9,11 @@
 //!
 //! The types here are views of the port's C descriptors (no copies), so that
 //! the firmware build reads each field where the port keeps it.
+//!
+//! Without the `sector-table` feature the core takes only the simplest
+//! layouts, which is all that SAMD21 needs: one sector size, and segments
+//! that start and end on sector boundaries.  Every question is then a mask,
+//! and [`Segment::new`] refuses other layouts.
 #![forbid(unsafe_code)]
 
 use crate::bindings::{mp_romfs_geometry_t, MP_ROMFS_NO_ERASE, MP_ROMFS_WRITE_ONCE};
@@ -56,9 +61,9 @@ impl<'a> Geometry<'a> {
         self.raw.base
     }
 
-    /// Program unit in bytes (1..=32).
+    /// Program unit in bytes (1..=32; [`Segment::new`] refuses larger).
     pub fn program_unit(&self) -> u32 {
-        1 << (self.raw.program_log2 & 7)
+        1 << self.raw.program_log2.min(MAX_PROGRAM_LOG2)
     }
 
     /// Value of an erased byte.
@@ -118,6 +123,8 @@ pub struct Segment<'a> {
     pub len: u32,
     /// The device the segment lives on.
     pub geom: Geometry<'a>,
+    /// Without `sector-table`: the one sector size.
+    sector: u32,
 }
 
 /// Bytes at the start of a segment that hold the ROMFS header; the core
@@ -126,9 +133,10 @@ pub const HEADER_HOLD_MIN: u32 = 8;
 
 impl<'a> Segment<'a> {
     /// Checks the description: the program unit is at most 32 bytes, the
-    /// segment lies inside the device and is a whole number of program units
-    /// (and at least one held header), and this build supports its rules.
-    /// The sector table itself is the port's constant data and is trusted to
+    /// segment lies inside the device, starts on a program unit and is a
+    /// whole number of them (and at least one held header), and this build
+    /// supports its rules and (without `sector-table`) its layout.  The
+    /// sector table itself is the port's constant data and is trusted to
     /// describe its device.
     ///
     /// # Errors
@@ -136,18 +144,31 @@ impl<'a> Segment<'a> {
     pub fn new(addr: u32, len: u32, geom: Geometry<'a>) -> Result<Self> {
         // A whole number of units and at least 8 bytes is at least one
         // held header: `hold_len()` is the larger of the unit and 8.
-        let fits = addr.checked_add(len).is_some()
-            && geom.sector_at(addr).size != 0
-            && geom.sector_at(addr.wrapping_add(len).wrapping_sub(1)).size != 0;
+        let (fits, sector) = match geom.runs {
+            // One run: its sectors from `base` must hold the segment, and
+            // without `sector-table` the segment must sit on them.
+            [run] if !cfg!(feature = "sector-table") => {
+                let (rel, size) = (addr.wrapping_sub(geom.base()), 1 << (run.size_log2 & 31));
+                let span = run.count.wrapping_mul(size);
+                (addr >= geom.base() && len <= span && rel <= span - len && (rel | len) & (size - 1) == 0, size)
+            }
+            _ => (
+                cfg!(feature = "sector-table")
+                    && addr.checked_add(len).is_some()
+                    && geom.sector_at(addr).size != 0
+                    && geom.sector_at(addr.wrapping_add(len).wrapping_sub(1)).size != 0,
+                0,
+            ),
+        };
         if !fits
             || geom.unsupported()
             || geom.raw.program_log2 > MAX_PROGRAM_LOG2
-            || len & (geom.program_unit() - 1) != 0
+            || (addr | len) & (geom.program_unit() - 1) != 0
             || len < HEADER_HOLD_MIN
         {
             return Err(Error::BadGeometry);
         }
-        Ok(Segment { addr, len, geom })
+        Ok(Segment { addr, len, geom, sector })
     }
 
     /// Bytes of the header that are held back until commit: at least the
@@ -156,21 +177,27 @@ impl<'a> Segment<'a> {
         self.geom.program_unit().max(HEADER_HOLD_MIN)
     }
 
-    /// The sector holding segment offset `off` (it may start before the
-    /// segment or end after it when the segment does not sit on sector
-    /// boundaries).
+    /// The sector holding segment offset `off` (`off` < `len`); with
+    /// `sector-table` it may start before the segment or end after it when
+    /// the segment does not sit on sector boundaries.
     pub fn unit_at(&self, off: u32) -> Sector {
+        if !cfg!(feature = "sector-table") {
+            return Sector { start: self.addr + (off & !(self.sector - 1)), size: self.sector };
+        }
         self.geom.sector_at(self.addr.wrapping_add(off))
     }
 
     /// Whether the sector lies wholly inside the segment (only such sectors
     /// may ever be erased).
     pub fn contains(&self, s: Sector) -> bool {
-        s.size != 0 && s.start >= self.addr && s.end() <= self.addr + self.len
+        !cfg!(feature = "sector-table") || (s.size != 0 && s.start >= self.addr && s.end() <= self.addr + self.len)
     }
 
     /// Segment offset of device address `a`, clipped to `0..=len`.
     pub fn clip(&self, a: u32) -> u32 {
+        if !cfg!(feature = "sector-table") {
+            return a - self.addr;
+        }
         a.saturating_sub(self.addr).min(self.len)
     }
 
@@ -178,8 +205,11 @@ impl<'a> Segment<'a> {
     /// the segment, provided every G-aligned offset of the segment (its end
     /// included) is a sector boundary, so that a G-aligned prepare covers
     /// whole sectors exactly.  0 if not: then only the 3-arg prepare is
-    /// offered.
+    /// offered.  (Without `sector-table`: the sector size.)
     pub fn min_prepare(&self) -> u32 {
+        if !cfg!(feature = "sector-table") {
+            return self.sector;
+        }
         let mut g = self.geom.program_unit();
         let mut start = self.geom.base();
         for run in self.geom.runs {
@@ -196,7 +226,7 @@ impl<'a> Segment<'a> {
         let mut off = 0;
         loop {
             // A boundary starts a sector, or is past the device's end.
-            let s = self.unit_at(off);
+            let s = self.geom.sector_at(self.addr + off);
             if s.size != 0 && s.start != self.addr + off {
                 return 0;
             }
@@ -207,14 +237,16 @@ impl<'a> Segment<'a> {
         }
     }
 
-    /// The erase operation for sector `s` (wholly inside the segment, first
-    /// of the pending range, which ends at segment offset `limit`): the
-    /// largest block erase of the geometry that starts at `s` and stays in
-    /// the pending range, else the sector erase.  Returns its size.
-    pub fn erase_size(&self, s: Sector, limit: u32) -> u32 {
+    /// The erase operation for the sector at segment offset `off` (wholly
+    /// inside the segment, first of the pending range, which ends at segment
+    /// offset `limit`): the largest block erase of the geometry that starts
+    /// there and stays in the pending range, else the sector erase.  Returns
+    /// its size.
+    pub fn erase_size(&self, off: u32, limit: u32) -> u32 {
+        let s = self.unit_at(off);
         let mut size = s.size;
         if cfg!(feature = "block-erase") {
-            let room = (self.addr + limit).saturating_sub(s.start);
+            let room = limit - off;
             let mut block = s.size;
             // Larger blocks are no better aligned and no smaller: stop at
             // the first that is misaligned or too large.

@@ -55,9 +55,9 @@ pub fn route(args: &[isize], count: u32) -> (bool, isize) {
 
 /// Runs an op that [`route`] sent to a segment, on that segment's engine,
 /// and returns what Python gets: the minimum write size (op 3), 0 (ops 4
-/// and 5), the granularity (op 6), or a negative errno.  A failed or
-/// refused prepare or write marks the deploy as failed, so that op 5 does
-/// not commit it.
+/// and 5), the granularity (op 6), or a negative errno.  A failed, refused
+/// or interrupted prepare or write marks the deploy as failed, so that
+/// op 5 does not commit it.
 pub fn run<F: Flash>(engine: &mut Engine<'_, F>, args: &[isize], buf: &[u8]) -> isize {
     let arg = |i: usize| u32::try_from(args.get(i).copied().unwrap_or(-1)).map_err(|_| Error::OutOfBounds);
     let cmd = args.first().copied().unwrap_or(0);
@@ -72,7 +72,7 @@ pub fn run<F: Flash>(engine: &mut Engine<'_, F>, args: &[isize], buf: &[u8]) -> 
         Ok(()) if cmd == op::WRITE_PREPARE => engine.program_unit() as isize,
         Ok(()) => 0,
         Err(e) => {
-            engine.poison();
+            engine.fail();
             e.errno() as isize
         }
     }

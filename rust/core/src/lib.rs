@@ -4,9 +4,9 @@
 //!
 //! Data flows one way: the C shim (`c_glue/`) turns Python objects into
 //! integers and a buffer and calls [`ffi`]; [`ioctl`] dispatches; [`engine`]
-//! keeps each segment's state, plans erases and programs with the unit
-//! comparisons of [`plan`] over the layouts of [`geometry`], and executes
-//! them; the port's hooks perform one flash operation each.
+//! keeps each segment's state and decides erases and programs with the
+//! write rules of [`rules`] over the layouts of [`geometry`]; the port's
+//! hooks perform one flash operation each.
 //!
 //! Everything in this crate is firmware code.  The NOR flash simulator, the
 //! reference model and the test rigs are in the host crate `mp-romfs-sim`
@@ -23,4 +23,4 @@ pub mod error;
 pub mod ffi;
 pub mod geometry;
 pub mod ioctl;
-pub mod plan;
+pub mod rules;

@@ -4,17 +4,31 @@
 //! - [`nor`]: the NOR flash simulator (chip profiles, write rules, fence,
 //!   datasheet timings, power cuts) that every host test, the benchmark and
 //!   the test firmwares' emulated flash run on.
-//! - [`oracle`] (with `std`): the checking harness of the property test and
-//!   the fuzz target.
-//! - [`ffi`] (with `ffi`): the simulator's C ABI for the test firmwares.
+//! - With `std`: [`rig`], the one test rig (the core on a simulated
+//!   segment, called as the firmware calls it); [`clients`], each deploy
+//!   client's call sequence written once; [`model`], the reference model;
+//!   [`check`], every call compared with the model and the latency bound;
+//!   [`setups`], the segments the randomized tests run on; [`image`], test
+//!   images and the mount rule.
+//! - With `ffi`: [`ffi`], the simulator's C ABI for the test firmwares.
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
 
 pub use mp_romfs;
 
+#[cfg(feature = "std")]
+pub mod check;
+#[cfg(feature = "std")]
+pub mod clients;
 #[cfg(feature = "ffi")]
 pub mod ffi;
+#[cfg(feature = "std")]
+pub mod image;
+#[cfg(feature = "std")]
+pub mod model;
 pub mod nor;
 #[cfg(feature = "std")]
-pub mod oracle;
+pub mod rig;
+#[cfg(feature = "std")]
+pub mod setups;

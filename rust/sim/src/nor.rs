@@ -534,6 +534,12 @@ impl<M: Memory> NorSim<M> {
 }
 
 /// One segment of a simulated device, as the core's [`Flash`].
+///
+/// It can also be interrupted as a real port's event hook is: with
+/// `interrupt_at` set to N, the N-th poll "raises" (returns
+/// [`Error::Interrupted`]), and from then on every operation returns that
+/// without acting, as the C shim's hook wrapper does until the exception is
+/// raised in Python.
 pub struct SimSegment<'s, M: Memory> {
     /// The device.
     pub sim: &'s mut NorSim<M>,
@@ -545,12 +551,20 @@ pub struct SimSegment<'s, M: Memory> {
     pub polls: u64,
     /// Calls of [`Flash::sync`].
     pub syncs: u64,
+    /// The poll (counted from 1 in `polls`) that raises.
+    pub interrupt_at: Option<u64>,
+    /// Whether a poll has raised.
+    pub interrupted: bool,
 }
 
 impl<'s, M: Memory> SimSegment<'s, M> {
     /// The segment `addr..addr + len` of `sim`.
     pub fn new(sim: &'s mut NorSim<M>, addr: u32, len: u32) -> Self {
-        SimSegment { sim, addr, len, polls: 0, syncs: 0 }
+        SimSegment { sim, addr, len, polls: 0, syncs: 0, interrupt_at: None, interrupted: false }
+    }
+
+    fn live(&self) -> Result<()> {
+        if self.interrupted { Err(Error::Interrupted) } else { Ok(()) }
     }
 }
 
@@ -561,18 +575,25 @@ impl<M: Memory> Flash for SimSegment<'_, M> {
     }
 
     fn erase(&mut self, off: u32, size: u32) -> Result<()> {
+        self.live()?;
         self.sim.erase(self.addr + off, size).map_err(|_| Error::Io)
     }
 
     fn program(&mut self, off: u32, src: &[u8]) -> Result<()> {
+        self.live()?;
         self.sim.program(self.addr + off, src).map_err(|_| Error::Io)
     }
 
-    fn poll(&mut self) {
+    fn poll(&mut self) -> Result<()> {
+        self.live()?;
         self.polls += 1;
+        self.interrupted = self.interrupt_at == Some(self.polls);
+        self.live()
     }
 
-    fn sync(&mut self) {
+    fn sync(&mut self) -> Result<()> {
+        self.live()?;
         self.syncs += 1;
+        Ok(())
     }
 }

@@ -1,5 +1,8 @@
 //! Sector tables at their edges, op 6's granularity, and erase-op choice.
+//! Builds without `sector-table` take only one sector size and segments on
+//! sector boundaries; they must refuse the others.
 
+use mp_romfs::bindings::{MP_ROMFS_NO_ERASE, MP_ROMFS_WRITE_ONCE};
 use mp_romfs::geometry::{Geometry, Sector, Segment};
 use mp_romfs_sim::nor::profiles::*;
 use mp_romfs_sim::nor::Profile;
@@ -63,34 +66,47 @@ fn seg(p: &'static Profile, base: u32, off: u32, len: u32) -> Segment<'static> {
     Segment::new(base + off, len, geom(p, base)).unwrap()
 }
 
+/// Op 6 of a segment, or `None` if this build refuses it.
+fn op6(p: &'static Profile, base: u32, off: u32, len: u32) -> Option<u32> {
+    Segment::new(base + off, len, geom(p, base)).ok().map(|s| s.min_prepare())
+}
+
 #[test]
 fn min_prepare_by_geometry() {
     let f7 = 0x0800_0000;
-    let cases: &[(&str, Segment, u32)] = &[
+    // (name, segment, op 6, whether it is one sector size with the segment
+    // on sector boundaries: the layouts a build without `sector-table`
+    // takes).
+    let cases: &[(&str, (&'static Profile, u32, u32, u32), u32, bool)] = &[
         // Whole F767: 4x32K+128K = 256K, then 256K sectors.
-        ("F767 whole", seg(&STM32F767, f7, 0, 2048 * K), 256 * K),
+        ("F767 whole", (&STM32F767, f7, 0, 2048 * K), 256 * K, false),
         // The 256K sectors only.
-        ("F767 256K part", seg(&STM32F767, f7, 256 * K, 1792 * K), 256 * K),
+        ("F767 256K part", (&STM32F767, f7, 256 * K, 1792 * K), 256 * K, false),
         // Starting at the 128K sector: 128K, then 256K sectors; 256K-aligned
         // offsets (256K, 512K..) fall inside sectors: no granularity.
-        ("F767 from 128K sector", seg(&STM32F767, f7, 128 * K, 1920 * K), 0),
+        ("F767 from 128K sector", (&STM32F767, f7, 128 * K, 1920 * K), 0, false),
         // Starting inside the small sectors (sector 2): no granularity.
-        ("F767 from sector 2", seg(&STM32F767, f7, 64 * K, 1984 * K), 0),
+        ("F767 from sector 2", (&STM32F767, f7, 64 * K, 1984 * K), 0, false),
         // The small sectors only: 32K.
-        ("F767 small sectors", seg(&STM32F767, f7, 0, 128 * K), 32 * K),
+        ("F767 small sectors", (&STM32F767, f7, 0, 128 * K), 32 * K, false),
         // F429 bank 1: 16K x4, 64K, 128K x7: 128K multiples are boundaries.
-        ("F429 bank 1", seg(&STM32F429, f7, 0, 1024 * K), 128 * K),
-        ("H743", seg(&STM32H743, f7, 0, 2048 * K), 128 * K),
-        ("W25Q128 8M", seg(&W25Q128, 0, 0, 8192 * K), 4 * K),
-        ("W25Q128 ends in a sector", seg(&W25Q128, 0, 0, 8192 * K - 1024), 0),
-        ("W25Q128 starts in a sector", seg(&W25Q128, 0, 1024, 8 * K), 0),
-        ("SAMD21 12K", seg(&SAMD21, 0, 236 * K, 12 * K), 256),
-        ("SAMD51 64K", seg(&SAMD51, 0, 448 * K, 64 * K), 8 * K),
-        ("Alif MRAM 1M", seg(&ALIF_MRAM, 0x8000_0000, 0x47_e000, 1024 * K), 4 * K),
-        ("IS25WX256 16M", seg(&IS25WX256, 0, 0, 16 * 1024 * K), 4 * K),
+        ("F429 bank 1", (&STM32F429, f7, 0, 1024 * K), 128 * K, false),
+        ("H743", (&STM32H743, f7, 0, 2048 * K), 128 * K, true),
+        ("W25Q128 8M", (&W25Q128, 0, 0, 8192 * K), 4 * K, true),
+        ("W25Q128 ends in a sector", (&W25Q128, 0, 0, 8192 * K - 1024), 0, false),
+        ("W25Q128 starts in a sector", (&W25Q128, 0, 1024, 8 * K), 0, false),
+        ("SAMD21 12K", (&SAMD21, 0, 236 * K, 12 * K), 256, true),
+        ("SAMD51 64K", (&SAMD51, 0, 448 * K, 64 * K), 8 * K, true),
+        ("Alif MRAM 1M", (&ALIF_MRAM, 0x8000_0000, 0x47_e000, 1024 * K), 4 * K, true),
+        ("IS25WX256 16M", (&IS25WX256, 0, 0, 16 * 1024 * K), 4 * K, true),
     ];
-    for (name, s, want) in cases {
-        assert_eq!(s.min_prepare(), *want, "{name}");
+    for &(name, (p, base, off, len), want, uniform) in cases {
+        // A chip's rules need their features too.
+        let flags = u32::from(p.flags);
+        let rules = (flags & MP_ROMFS_WRITE_ONCE == 0 || cfg!(feature = "write-once"))
+            && (flags & MP_ROMFS_NO_ERASE == 0 || cfg!(feature = "no-erase"));
+        let want = (rules && (cfg!(feature = "sector-table") || uniform)).then_some(want);
+        assert_eq!(op6(p, base, off, len), want, "{name}");
     }
 }
 
@@ -107,20 +123,22 @@ fn segments_the_core_refuses() {
 
 #[test]
 fn erase_size_prefers_aligned_blocks_inside_the_limit() {
+    // Segment offsets (the segments start at the chip's start).  Without
+    // `block-erase`, always the sector.
+    let b = |size: u32| if cfg!(feature = "block-erase") { size } else { 4 * K };
     let s = seg(&W25Q128, 0, 0, 8192 * K);
-    let at = |a: u32| Sector { start: a, size: 4 * K };
     // 64K-aligned with 64K of room: a 64K block.
-    assert_eq!(s.erase_size(at(0), 64 * K), 64 * K);
+    assert_eq!(s.erase_size(0, 64 * K), b(64 * K));
     // Only 32K of room: the 32K block.
-    assert_eq!(s.erase_size(at(0), 40 * K), 32 * K);
+    assert_eq!(s.erase_size(0, 40 * K), b(32 * K));
     // 32K-aligned but not 64K-aligned: 32K block.
-    assert_eq!(s.erase_size(at(32 * K), 128 * K), 32 * K);
+    assert_eq!(s.erase_size(32 * K, 128 * K), b(32 * K));
     // Not block-aligned: the sector.
-    assert_eq!(s.erase_size(at(4 * K), 128 * K), 4 * K);
+    assert_eq!(s.erase_size(4 * K, 128 * K), 4 * K);
     // IS25WX has no 32K block: the sector when 64K does not fit.
     let is = seg(&IS25WX256, 0, 0, 1024 * K);
-    assert_eq!(is.erase_size(at(0), 40 * K), 4 * K);
-    assert_eq!(is.erase_size(at(64 * K), 1024 * K), 64 * K);
+    assert_eq!(is.erase_size(0, 40 * K), 4 * K);
+    assert_eq!(is.erase_size(64 * K, 1024 * K), b(64 * K));
 }
 
 #[test]

@@ -1,16 +1,15 @@
 //! Power loss at every flash operation of a deploy.
 //!
-//! For each chip geometry, an old image is deployed, then a new one over it
-//! with mpremote 1.29.0's call sequence, with 1.26.1's, and with mpremote's
-//! sequence for a block device (the block view: `ioctl(6)` per block, then
-//! extended `writeblocks`, no sync).  For every index
-//! of the new deploy's flash operations and each tear model (the operation
-//! not started; half done with the first half of an erase erased; half done
-//! with the second half erased — programs are half done in both), the power
-//! is cut there: that operation is torn and every later one fails, as after
-//! a reset mid-deploy.  Then the device "reboots" (the core's RAM state is
-//! gone, the flash keeps its bytes) and the segment is checked the way
-//! `vfs.VfsRom` decides to mount: magic, length, end inside the segment.
+//! For each setup this build takes, an old image is deployed, then a new one
+//! over it by every client (mpremote 1.29.0, 1.26.1, mpremote's block-device
+//! sequence, the host tool).  For every index of the new deploy's flash
+//! operations and each tear model (the operation not started; half done
+//! with the first half of an erase erased; half done with the second half
+//! erased; programs are half done in both), the power is cut there: that
+//! operation is torn and every later one fails, as after a reset
+//! mid-deploy.  Then the device "reboots" (the core's RAM state is gone, the
+//! flash keeps its bytes) and the segment is checked the way `vfs.VfsRom`
+//! decides to mount: magic, length, end inside the segment.
 //!
 //! Allowed outcomes: the old image, no mountable image, or the new image.
 //! A mountable image equal to neither is a violation; there must be none,
@@ -20,15 +19,13 @@
 //! header over bytes that are partly erased.  That outcome is counted apart
 //! ("torn header") and allowed only there: a tear of the erase that covers
 //! the segment's first byte, on a write-once geometry, with the old header.
-//! Prints the counts per geometry (run with `--nocapture` to see them).
+//! Prints the counts per setup (run with `--nocapture` to see them).
 
-mod common;
-
-use common::*;
-use mp_romfs_sim::nor::profiles::*;
-use mp_romfs_sim::nor::{Op, Profile, Tear};
-
-const K: u32 = 1024;
+use mp_romfs::bindings::MP_ROMFS_WRITE_ONCE;
+use mp_romfs_sim::clients::Client;
+use mp_romfs_sim::image::{holds, image, mountable};
+use mp_romfs_sim::nor::{Op, Tear};
+use mp_romfs_sim::setups::{self, Setup};
 
 #[derive(Debug, Default)]
 struct Outcomes {
@@ -40,74 +37,25 @@ struct Outcomes {
     violations: u32,
 }
 
-/// What `vfs.VfsRom` would mount from `mem` on a 32-bit board whose
-/// segment is mapped at `base`: the bytes of the image, if the magic is
-/// there and the length record, decoded into a wrapping 32-bit word as
-/// MicroPython does, puts the image's end (a wrapping 32-bit address) inside
-/// the segment.
-fn mountable(mem: &[u8], base: u32) -> Option<&[u8]> {
-    if mem.get(..3)? != [0xd2, 0xcd, 0x31] {
-        return None;
-    }
-    let mut len: u32 = 0;
-    let mut at = 3;
-    loop {
-        let b = *mem.get(at)?;
-        at += 1;
-        len = (len << 7) | u32::from(b & 0x7f);
-        if b & 0x80 == 0 {
-            break;
-        }
-    }
-    let start = base.wrapping_add(at as u32);
-    let end = start.wrapping_add(len);
-    if end > base.wrapping_add(mem.len() as u32) {
-        return None;
-    }
-    // A wrapped end mounts too, with whatever bytes that range reads as.
-    Some(mem.get(..(end.wrapping_sub(base)) as usize).unwrap_or(mem))
-}
-
 /// Whether `op` erases the byte at `addr`.
 fn erases_header(op: &Op, addr: u32) -> bool {
     matches!(*op, Op::Erase { addr: at, size } if at <= addr && addr - at < size)
 }
 
-/// The client sequences of a deploy.
-#[derive(Clone, Copy, Debug)]
-enum Client {
-    /// mpremote 1.29.0 through `vfs.rom_ioctl`.
-    Mpremote129,
-    /// mpremote 1.26.1 through `vfs.rom_ioctl`.
-    Mpremote126,
-    /// mpremote (either version) through the block view.
-    BlockView,
-}
-
-fn deploy(rig: &mut Rig, image: &[u8], client: Client) {
-    match client {
-        Client::Mpremote129 => rig.deploy_1_29(image),
-        Client::Mpremote126 => rig.deploy_1_26(image),
-        Client::BlockView => rig.deploy_block(image),
-    }
-}
-
 /// Cuts at every operation of deploying `new` over `old`, with every
-/// client sequence and every tear model.
-fn cut_everywhere(make: impl Fn() -> Rig, old: &[u8], new: &[u8]) -> Outcomes {
+/// client and every tear model.
+fn cut_everywhere(s: &Setup, old: &[u8], new: &[u8]) -> Outcomes {
     let mut out = Outcomes::default();
-    for client in [Client::Mpremote129, Client::Mpremote126, Client::BlockView] {
-        let mut base = make();
-        base.deploy_1_29(old);
-        assert!(holds(base.mem(), old));
-        let (ops, log, write_once) = {
-            let mut dry = make();
-            dry.deploy_1_29(old);
+    let write_once = s.profile.flags & MP_ROMFS_WRITE_ONCE as u8 != 0;
+    for &client in Client::ALL {
+        let (ops, log) = {
+            let mut dry = s.rig();
+            Client::Mpremote129.deploy(&mut dry, old).unwrap();
+            assert!(holds(dry.mem(), old));
             let before = dry.sim.log.len();
-            deploy(&mut dry, new, client);
-            assert!(holds(dry.mem(), new), "an uncut deploy lands");
-            let write_once = dry.sim.profile().flags & mp_romfs::bindings::MP_ROMFS_WRITE_ONCE as u8 != 0;
-            ((dry.sim.log.len() - before) as u64, dry.sim.log.split_off(before), write_once)
+            client.deploy(&mut dry, new).unwrap();
+            assert!(holds(dry.mem(), new), "{client:?}: an uncut deploy lands");
+            ((dry.sim.log.len() - before) as u64, dry.sim.log.split_off(before))
         };
         // A cut at every operation, and one after the last.
         for cut in 0..=ops {
@@ -115,14 +63,14 @@ fn cut_everywhere(make: impl Fn() -> Rig, old: &[u8], new: &[u8]) -> Outcomes {
                 if cut == ops && tear != Tear::None {
                     continue;
                 }
-                let mut rig = make();
-                rig.deploy_1_29(old);
+                let mut rig = s.rig();
+                Client::Mpremote129.deploy(&mut rig, old).unwrap();
                 rig.sim.cut_after(cut, tear);
-                deploy(&mut rig, new, client);
+                // The host tool stops at the first failed call; mpremote
+                // goes on (and its calls fail).
+                let _ = client.deploy(&mut rig, new);
                 assert_eq!(rig.sim.is_dead(), cut < ops, "the cut at operation {cut} happened");
-                // Reboot: RAM state gone, power back, flash as it is.
-                rig.state = mp_romfs::engine::State::new();
-                rig.sim.power_on();
+                rig.reboot();
                 out.cuts += 1;
                 match mountable(rig.mem(), rig.addr) {
                     None => out.none += 1,
@@ -133,7 +81,7 @@ fn cut_everywhere(make: impl Fn() -> Rig, old: &[u8], new: &[u8]) -> Outcomes {
                     }
                     Some(_) => {
                         out.violations += 1;
-                        eprintln!("violation: cut at {cut}/{ops} ({tear:?}), {client:?}");
+                        eprintln!("violation: {}: cut at {cut}/{ops} ({tear:?}), {client:?}", s.name);
                     }
                 }
                 assert_eq!(rig.sim.stats.violations, 0, "illegal flash operation before the cut");
@@ -143,54 +91,18 @@ fn cut_everywhere(make: impl Fn() -> Rig, old: &[u8], new: &[u8]) -> Outcomes {
     out
 }
 
-fn check(name: &str, profile: &'static Profile, base: u32, addr: u32, len: u32, old_len: usize, new_len: usize) {
-    let old = image(old_len, 1);
-    let new = image(new_len, 2);
-    let out = cut_everywhere(|| Rig::new(profile, base, addr, len), &old, &new);
-    println!(
-        "{name:28} cuts {:5}  old {:5}  none {:5}  new {:4}  torn header {}  violations {}",
-        out.cuts, out.old, out.none, out.new, out.torn_header, out.violations
-    );
-    assert_eq!(out.violations, 0, "{name}: a mountable image that is neither the old nor the new one");
-    assert!(out.old > 0 && out.none > 0 && out.new > 0, "{name}: every outcome is reached: {out:?}");
-}
-
 #[test]
-fn stm32f767_256k_sectors() {
-    check("STM32F767 256K sectors", &STM32F767, 0x0800_0000, 0x0804_0000, 512 * K, 20_000, 30_000);
-}
-
-#[test]
-fn stm32f767_from_small_sectors() {
-    check("STM32F767 32K/128K sectors", &STM32F767, 0x0800_0000, 0x0800_0000, 256 * K, 50_000, 70_000);
-}
-
-#[test]
-fn stm32h743_write_once_words() {
-    check("STM32H743 (write-once)", &STM32H743, 0x0800_0000, 0x0810_0000, 256 * K, 80_000, 9_000);
-}
-
-#[test]
-fn samd21_rows() {
-    check("SAMD21 rows", &SAMD21, 0, 236 * K, 12 * K, 5_000, 9_000);
-}
-
-#[test]
-fn samd51_blocks() {
-    check("SAMD51 blocks", &SAMD51, 0, 448 * K, 64 * K, 20_000, 12_000);
-}
-
-#[test]
-fn w25q128_sectors_and_blocks() {
-    check("W25Q128 4K/32K/64K", &W25Q128, 0, 0, 256 * K, 40_000, 100_000);
-}
-
-#[test]
-fn is25wx256_sectors_and_blocks() {
-    check("IS25WX256 4K/64K", &IS25WX256, 0, 0, 256 * K, 70_000, 30_000);
-}
-
-#[test]
-fn alif_mram() {
-    check("Alif MRAM", &ALIF_MRAM, 0x8000_0000, 0x8000_0000, 64 * K, 20_000, 30_001);
+fn every_cut_leaves_the_old_image_none_or_the_new_one() {
+    let setups = setups::supported();
+    assert!(!setups.is_empty());
+    for s in setups {
+        let (old, new) = (image(s.images.0, 1), image(s.images.1, 2));
+        let out = cut_everywhere(s, &old, &new);
+        println!(
+            "{:28} cuts {:5}  old {:5}  none {:5}  new {:4}  torn header {}  violations {}",
+            s.name, out.cuts, out.old, out.none, out.new, out.torn_header, out.violations
+        );
+        assert_eq!(out.violations, 0, "{}: a mountable image that is neither the old nor the new one", s.name);
+        assert!(out.old > 0 && out.none > 0 && out.new > 0, "{}: every outcome is reached: {out:?}", s.name);
+    }
 }

@@ -34,5 +34,5 @@ ROMFS_ALIF := $(abspath $(ALIF_EMU_DIR)/../..)
 CFLAGS += -I$(ROMFS_ALIF)/qemu/include -idirafter $(abspath $(TOP))/ports/alif
 
 ROMFS_CRATE = mp-romfs-sim
-ROMFS_FEATURES = block-erase no-erase rewrite-skip ffi
+ROMFS_FEATURES = $(ROMFS_FEATURES_alif) ffi
 ROMFS_GLUE = $(ROMFS_ALIF)/romfs_port.c $(ROMFS_ALIF)/../testboard/romfs_testmod.c $(ALIF_EMU_DIR)/alif_emu.c

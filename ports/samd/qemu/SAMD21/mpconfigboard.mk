@@ -14,7 +14,7 @@ SRC_BOARD_O = shared/runtime/gchelper_native.o shared/runtime/gchelper_thumb1.o
 MPY_CROSS_FLAGS += -march=armv6m
 
 ROMFS_CRATE = mp-romfs-sim
-ROMFS_FEATURES = ffi
+ROMFS_FEATURES = $(ROMFS_FEATURES_samd21) ffi
 # The block view is off by default on SAMD21 (code space); on here, so that
 # its conformance test runs on this geometry too.
 ROMFS_BLOCKDEV = 1

@@ -16,6 +16,6 @@ SRC_BOARD_O = shared/runtime/gchelper_native.o shared/runtime/gchelper_thumb2.o
 MPY_CROSS_FLAGS += -march=armv7m
 
 ROMFS_CRATE = mp-romfs-sim
-ROMFS_FEATURES = write-once rewrite-skip ffi
+ROMFS_FEATURES = $(ROMFS_FEATURES_samd51) ffi
 
 include $(BOARD_DIR)/../board.mk

@@ -1,6 +1,6 @@
-//! Pure comparisons: the ROMFS magic, blank bytes, and how a program unit
-//! of new bytes compares with flash.  Nothing here touches flash; `engine`
-//! plans and executes.
+//! The write rules of a segment's memory and the pure questions the engine
+//! asks about bytes: the ROMFS magic and length, blank bytes.  Nothing here
+//! touches flash.
 #![forbid(unsafe_code)]
 
 use crate::geometry::Segment;
@@ -75,38 +75,4 @@ impl Rules {
     pub fn erase_free(&self) -> bool {
         cfg!(feature = "no-erase") && self.no_erase
     }
-
-    /// How the program unit `new` compares with the unit `cur` in flash.
-    pub fn compare(&self, cur: &[u8], new: &[u8]) -> Unit {
-        let e = self.erased;
-        // One pass: bits that change, bits that are programmed, and bits
-        // that would have to go back to the erased state.
-        let (mut changed, mut programmed, mut unerase) = (0, 0, 0);
-        for (&c, &n) in cur.iter().zip(new) {
-            changed |= c ^ n;
-            programmed |= c ^ e;
-            unerase |= (c ^ n) & (c ^ e);
-        }
-        if changed == 0 {
-            return if programmed != 0 { Unit::Programmed } else { Unit::Blank };
-        }
-        // Write-once units must be blank; else only erased bits may change.
-        let fits = self.erase_free() || if self.writes_once() { programmed == 0 } else { unerase == 0 };
-        if fits { Unit::Differs } else { Unit::Unfit }
-    }
-}
-
-/// How a program unit of new bytes compares with flash.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Unit {
-    /// Unchanged and blank.
-    Blank,
-    /// Unchanged and programmed.
-    Programmed,
-    /// Different, and can be programmed over the current bytes.
-    Differs,
-    /// Different, and needs an erase first.
-    Unfit,
-    /// Not there (past the end of a walk).
-    Outside,
 }
