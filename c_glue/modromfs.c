@@ -6,9 +6,10 @@
  * TypeError/OverflowError before anything happens, as upstream; the buffer
  * of op 4 with mp_get_buffer_raise) and returns the core's answer.  Around
  * the core it does two more things:
- * - it runs the port's hooks for the core (mp_romfs_hook) with any
- *   exception they raise caught, and raises that exception once the core
- *   has returned, so that no non-local exit ever crosses a Rust frame;
+ * - it runs the port's poll hook for the core (mp_romfs_poll) with any
+ *   exception it raises caught (KeyboardInterrupt from the port's event
+ *   servicing), and raises that exception once the core has returned, so
+ *   that no non-local exit ever crosses a Rust frame;
  * - it forgets the core's state of every segment at the first call after a
  *   soft reset, so that nothing left from before (a held header) is ever
  *   committed.
@@ -42,40 +43,24 @@
 static mp_obj_t romfs_segment_obj(mp_int_t id);
 #endif
 
-// The exception a hook raised, kept (and seen by the GC) until the core has
-// returned and the shim raises it.
+// The exception the port's poll raised, kept (and seen by the GC) until the
+// core has returned and the shim raises it.
 MP_REGISTER_ROOT_POINTER(mp_obj_t romfs_exception);
 
-int mp_romfs_hook(uint32_t hook, const mp_romfs_segment_t *seg, uint32_t addr, const uint8_t *src, uint32_t len) {
-    if (MP_STATE_VM(romfs_exception) != MP_OBJ_NULL) {
-        return MP_ROMFS_HOOK_INTERRUPTED;
-    }
-    int ret = 0;
-    nlr_buf_t nlr;
-    if (nlr_push(&nlr) == 0) {
-        switch (hook) {
-            case MP_ROMFS_HOOK_ERASE:
-                ret = mp_romfs_port_erase(seg, addr, len);
-                break;
-            case MP_ROMFS_HOOK_PROGRAM:
-                ret = mp_romfs_port_program(seg, addr, src, len);
-                break;
-            case MP_ROMFS_HOOK_POLL:
-                mp_romfs_port_poll();
-                break;
-            default:
-                mp_romfs_port_sync(seg);
-                break;
+int mp_romfs_poll(void) {
+    if (MP_STATE_VM(romfs_exception) == MP_OBJ_NULL) {
+        nlr_buf_t nlr;
+        if (nlr_push(&nlr) == 0) {
+            mp_romfs_port_poll();
+            nlr_pop();
+            return 0;
         }
-        nlr_pop();
-    } else {
         MP_STATE_VM(romfs_exception) = MP_OBJ_FROM_PTR(nlr.ret_val);
-        ret = MP_ROMFS_HOOK_INTERRUPTED;
     }
-    return ret;
+    return 1;
 }
 
-// Raises the exception a hook raised during the core call that returned.
+// Raises the exception the poll raised during the core call that returned.
 static void romfs_raise_pending(void) {
     mp_obj_t exc = MP_STATE_VM(romfs_exception);
     if (exc != MP_OBJ_NULL) {

@@ -55,7 +55,8 @@ struct mp_romfs_state {
   uint32_t next;
   // `HELD`, `FAILED`.
   uint32_t flags;
-  // The held first bytes of the new image.
+  // The first bytes of the new image as the deploy wrote them; those of
+  // the units holding the magic are not in flash yet.
   uint8_t hold[MP_ROMFS_HOLD_MAX];
 };
 
@@ -67,10 +68,10 @@ struct mp_romfs_state {
 // object the shim returns.
 //
 // # Safety
-// `table` is the port's table (its `segs` and `states` have `count`
-// entries, and the states are used by nothing else); `args` points to
-// `n_args` integers; `buf` is null or points to `buf_len` readable bytes
-// that stay unchanged during the call.
+// `table` points to the port's table (its `segs` and `states` point to
+// `count` entries each, and the states are used by nothing else); `args`
+// points to `n_args` integers; `buf` is null or points to `buf_len`
+// readable bytes that stay unchanged during the call.
 ptrdiff_t mp_romfs_ioctl(const mp_romfs_table_t *table,
                          const ptrdiff_t *args,
                          size_t n_args,

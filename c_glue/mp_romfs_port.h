@@ -78,13 +78,16 @@ typedef struct mp_romfs_table {
  *
  * Erase and program perform one operation on one segment and return 0 on
  * success or a negative value on failure.  Addresses are device addresses.
- * Any hook may raise a MicroPython exception (nlr): the shim runs every hook
- * through mp_romfs_hook(), which catches it before it can reach the core's
- * (Rust) frames, and raises it again once the core has returned.  The core never
- * calls them with a range outside the segment, and only with erase sizes and
- * alignments that the geometry declares.  After a hook returns, the memory map
- * (`mem`) must show the new contents (ports with caches or memory-mapped
- * modes restore/invalidate them inside the hook).
+ * Erase, program and sync run with the core's (Rust) frames on the stack and
+ * must not raise a MicroPython exception (each is one driver call; a port
+ * whose driver might raise catches it with nlr_push and returns an error).
+ * Poll may raise: the core calls it through the shim's mp_romfs_poll(),
+ * which catches the exception and raises it again once the core has
+ * returned.  The core never calls them with a range outside the segment,
+ * and only with erase sizes and alignments that the geometry declares.  After
+ * a hook returns, the memory map (`mem`) must show the new contents (ports
+ * with caches or memory-mapped modes restore/invalidate them inside the
+ * hook).
  */
 
 /* Erase `size` bytes at `addr`: one sector, or one block from the mask. */
@@ -94,8 +97,9 @@ int mp_romfs_port_erase(const mp_romfs_segment_t *seg, uint32_t addr, uint32_t s
  * it).  The target bytes are erased or compatible (the core checked). */
 int mp_romfs_port_program(const mp_romfs_segment_t *seg, uint32_t addr, const uint8_t *src, uint32_t len);
 
-/* Called between flash operations: let the port service events (USB), e.g.
- * with mp_event_handle_nowait(), which raises KeyboardInterrupt on Ctrl-C. */
+/* Called between flash operations (through mp_romfs_poll()): let the port
+ * service events (USB), e.g. with mp_event_handle_nowait(), which raises
+ * KeyboardInterrupt on Ctrl-C. */
 void mp_romfs_port_poll(void);
 
 /* Called by op 5 (write complete): cache maintenance for the segment. */
@@ -108,20 +112,10 @@ const mp_romfs_table_t *mp_romfs_port_table(void);
  * Provided by the C shim (c_glue/modromfs.c) for the core.
  */
 
-/* Which port hook mp_romfs_hook() runs. */
-#define MP_ROMFS_HOOK_ERASE (0)
-#define MP_ROMFS_HOOK_PROGRAM (1)
-#define MP_ROMFS_HOOK_POLL (2)
-#define MP_ROMFS_HOOK_SYNC (3)
-/* What mp_romfs_hook() returns when the hook raised. */
-#define MP_ROMFS_HOOK_INTERRUPTED (1)
-
-/* Runs one port hook on `seg` (erase: `addr`, `len`; program: `addr`, `src`,
- * `len`; poll; sync) and returns its result (0 or negative), or
- * MP_ROMFS_HOOK_INTERRUPTED if it raised an exception.  The exception is kept
- * for the shim to raise when the core returns; until then every call returns
- * MP_ROMFS_HOOK_INTERRUPTED without running a hook. */
-int mp_romfs_hook(uint32_t hook, const mp_romfs_segment_t *seg, uint32_t addr, const uint8_t *src, uint32_t len);
+/* Runs mp_romfs_port_poll() with any exception it raises caught.  Returns
+ * 0, or 1 if it raised: the exception is kept for the shim to raise when the
+ * core returns, and until then mp_romfs_poll() returns 1 at once. */
+int mp_romfs_poll(void);
 
 /* Called if the core hits an internal error it cannot return (it is built so
  * that this never happens).  Must not return. */

@@ -6,11 +6,6 @@
 
 pub const MP_ROMFS_WRITE_ONCE: u32 = 1;
 pub const MP_ROMFS_NO_ERASE: u32 = 2;
-pub const MP_ROMFS_HOOK_ERASE: u32 = 0;
-pub const MP_ROMFS_HOOK_PROGRAM: u32 = 1;
-pub const MP_ROMFS_HOOK_POLL: u32 = 2;
-pub const MP_ROMFS_HOOK_SYNC: u32 = 3;
-pub const MP_ROMFS_HOOK_INTERRUPTED: u32 = 1;
 /// A run of `count` equal erase sectors of (1 << size_log2) bytes each.
 #[repr(C)]
 #[derive(Debug, Copy, Clone, PartialEq, Eq)]
@@ -91,8 +86,9 @@ unsafe extern "C" {
     ) -> core::ffi::c_int;
 }
 unsafe extern "C" {
-    /** Called between flash operations: let the port service events (USB), e.g.
- with mp_event_handle_nowait(), which raises KeyboardInterrupt on Ctrl-C.*/
+    /** Called between flash operations (through mp_romfs_poll()): let the port
+ service events (USB), e.g. with mp_event_handle_nowait(), which raises
+ KeyboardInterrupt on Ctrl-C.*/
     pub fn mp_romfs_port_poll();
 }
 unsafe extern "C" {
@@ -100,18 +96,10 @@ unsafe extern "C" {
     pub fn mp_romfs_port_sync(seg: *const mp_romfs_segment_t);
 }
 unsafe extern "C" {
-    /** Runs one port hook on `seg` (erase: `addr`, `len`; program: `addr`, `src`,
- `len`; poll; sync) and returns its result (0 or negative), or
- MP_ROMFS_HOOK_INTERRUPTED if it raised an exception.  The exception is kept
- for the shim to raise when the core returns; until then every call returns
- MP_ROMFS_HOOK_INTERRUPTED without running a hook.*/
-    pub fn mp_romfs_hook(
-        hook: u32,
-        seg: *const mp_romfs_segment_t,
-        addr: u32,
-        src: *const u8,
-        len: u32,
-    ) -> core::ffi::c_int;
+    /** Runs mp_romfs_port_poll() with any exception it raises caught.  Returns
+ 0, or 1 if it raised: the exception is kept for the shim to raise when the
+ core returns, and until then mp_romfs_poll() returns 1 at once.*/
+    pub fn mp_romfs_poll() -> core::ffi::c_int;
 }
 unsafe extern "C" {
     /** Called if the core hits an internal error it cannot return (it is built so

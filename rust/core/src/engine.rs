@@ -30,12 +30,13 @@
 //!   programmed to zeros (on write-once flash the first sector is erased
 //!   instead).  From then on no old image can mount, and an erase of that
 //!   sector cut short leaves zeros or erased bytes, never a magic.
-//! - **The new header is committed last.**  The first `hold_len()` bytes of
-//!   the segment (the magic and the length) are kept in RAM and programmed
-//!   by op 5, the length first, then the unit holding the magic; only if no
-//!   prepare or write of the deploy failed, was refused or was interrupted,
-//!   and the deploy's writes reached the end of the image the header
-//!   describes.  Else op 5 drops the header and returns `-EIO`.
+//! - **The new header is committed last.**  The program units holding the
+//!   image's 3-byte magic (`hold_len()` bytes) are kept in RAM; every other
+//!   byte, the length after the magic included, is programmed as it is
+//!   written.  Op 5 programs the held units, and with them the magic; only
+//!   if no prepare or write of the deploy failed, was refused or was
+//!   interrupted, and the deploy's writes reached the end of the image the
+//!   header describes.  Else op 5 drops them and returns `-EIO`.
 //! - **Checks before changes.**  A write whose bytes outside the pending
 //!   range cannot be programmed as they are is refused before anything
 //!   changes.
@@ -48,8 +49,8 @@
 #![forbid(unsafe_code)]
 
 use crate::error::{Error, Result};
-use crate::geometry::{Segment, HEADER_HOLD_MIN};
-use crate::rules::{has_magic, image_len, is_blank, Rules};
+use crate::geometry::Segment;
+use crate::rules::{has_magic, image_len, is_blank};
 
 /// What the core needs from one segment's flash: a read view and one
 /// operation per call.
@@ -136,7 +137,8 @@ pub struct State {
     next: u32,
     /// `HELD`, `FAILED`.
     flags: u32,
-    /// The held first bytes of the new image.
+    /// The first bytes of the new image as the deploy wrote them; those of
+    /// the units holding the magic are not in flash yet.
     hold: [u8; HOLD_MAX],
 }
 
@@ -168,27 +170,18 @@ impl State {
     }
 }
 
-/// The bytes of one write: `data` at segment offset `off`, padded with the
-/// erased value up to `end` (whole program units).
-#[derive(Clone, Copy)]
-struct Bytes<'d> {
-    off: u32,
-    data: &'d [u8],
-    end: u32,
-    erased: u8,
-}
+/// The bytes of one write as whole program units: the body at its segment
+/// offset, and the last partial unit padded with the erased value (empty if
+/// none).
+type Pieces<'d> = [(u32, &'d [u8]); 2];
 
-impl Bytes<'_> {
-    /// The byte going to segment offset `i` (`off <= i < end`).
-    fn at(&self, i: u32) -> u8 {
-        self.data.get((i - self.off) as usize).copied().unwrap_or(self.erased)
-    }
-}
+/// No bytes (the settling of a prepare or an erase, which has no write to go
+/// by).
+const NO_BYTES: Pieces<'static> = [(0, &[]), (0, &[])];
 
 /// Ops 3-6 on one segment.
 pub struct Engine<'a, F: Flash> {
     seg: Segment<'a>,
-    rules: Rules,
     flash: F,
     st: &'a mut State,
 }
@@ -196,8 +189,7 @@ pub struct Engine<'a, F: Flash> {
 impl<'a, F: Flash> Engine<'a, F> {
     /// The engine of `seg`, whose state is `st`, over `flash`.
     pub fn new(seg: Segment<'a>, st: &'a mut State, flash: F) -> Self {
-        let rules = Rules::of(&seg);
-        Engine { seg, rules, flash, st }
+        Engine { seg, flash, st }
     }
 
     /// The flash (for tests and benchmarks).
@@ -213,13 +205,22 @@ impl<'a, F: Flash> Engine<'a, F> {
 
     /// The program unit: the minimum write size that op 3 returns.
     pub fn program_unit(&self) -> u32 {
-        self.rules.unit
+        self.seg.unit
     }
 
-    /// Bytes of the header held back until commit: at least the magic and
-    /// a 5-byte length, and whole program units.
+    /// Bytes of the header held back until commit: the program units that
+    /// hold the magic.
     pub fn hold_len(&self) -> u32 {
-        self.rules.unit.max(HEADER_HOLD_MIN)
+        self.seg.hold_len()
+    }
+
+    /// The end of the image that the deploy's header describes, or 0 if
+    /// none is held.
+    fn image_end(&self) -> u32 {
+        if self.st.flags & HELD == 0 {
+            return 0;
+        }
+        image_len(&self.st.hold).unwrap_or(0)
     }
 
     /// Segment length in bytes.
@@ -229,7 +230,7 @@ impl<'a, F: Flash> Engine<'a, F> {
 
     /// Value of an erased byte.
     pub fn erased(&self) -> u8 {
-        self.rules.erased
+        self.seg.erased
     }
 
     /// The segment's bytes (memory-mapped).
@@ -283,18 +284,18 @@ impl<'a, F: Flash> Engine<'a, F> {
         if at == 0 {
             *self.st = State::new();
             if has_magic(self.flash.mem()) {
-                if self.rules.writes_once() {
+                if self.seg.writes_once() {
                     let first = self.seg.unit_at(0);
                     if !self.seg.contains(first) {
                         return Err(Error::NotErased);
                     }
                     self.erase(0, first.size)?;
                 } else {
-                    self.program(0, [0; HOLD_MAX].split_at((self.rules.unit as usize).min(HOLD_MAX)).0)?;
+                    self.program(0, [0; HOLD_MAX].split_at((self.seg.unit as usize).min(HOLD_MAX)).0)?;
                 }
             }
         }
-        if len == 0 || self.rules.erase_free() {
+        if len == 0 || self.seg.erase_free() {
             return Ok(());
         }
         // Only whole sectors inside the segment are ever erased: a sector
@@ -310,7 +311,7 @@ impl<'a, F: Flash> Engine<'a, F> {
         if !cfg!(feature = "deferred") {
             // Erase now: the range's sectors that are not blank.
             (self.st.lo, self.st.hi) = (lo, hi);
-            return self.settle(&Bytes { off: lo, data: &[], end: hi, erased: self.rules.erased });
+            return self.settle(hi, &NO_BYTES);
         }
         (self.st.lo, self.st.hi) = if plo < phi && lo <= phi && hi >= plo { (plo.min(lo), phi.max(hi)) } else { (lo, hi) };
         Ok(())
@@ -332,41 +333,54 @@ impl<'a, F: Flash> Engine<'a, F> {
     /// op 5 (else they are programmed like the others).
     #[inline(never)]
     pub fn write_with(&mut self, off: u32, data: &[u8], hold: bool) -> Result<()> {
-        let unit = self.rules.unit;
+        let unit = self.seg.unit;
         if off > self.seg.len || data.len() > (self.seg.len - off) as usize {
             return Err(Error::OutOfBounds);
         }
         if off & (unit - 1) != 0 {
             return Err(Error::NotAligned);
         }
-        if data.is_empty() {
-            return Ok(());
+        let whole = data.len() & !(unit as usize - 1);
+        let (body, rest) = data.split_at(whole);
+        let mut pad = [self.seg.erased; HOLD_MAX];
+        for (p, &b) in pad.iter_mut().zip(rest) {
+            *p = b;
         }
-        // The segment's length is whole units: so is the padded end.
-        let end = (off + data.len() as u32 + unit - 1) & !(unit - 1);
-        let w = Bytes { off, data, end, erased: self.rules.erased };
-        // Pending sectors wholly before the write keep their bytes.
-        let (lo, hi) = (self.st.lo.max(self.seg.clip(self.seg.unit_at(off).start)), self.st.hi);
-        // Bytes outside the pending range must be programmable as they are.
-        let (a, b) = if cfg!(feature = "deferred") && lo < hi { (lo.clamp(off, end), hi.clamp(off, end)) } else { (end, end) };
-        self.apply(&w, off, a, false)?;
-        self.apply(&w, b, end, false)?;
+        let tail = pad.split_at(if rest.is_empty() { 0 } else { (unit as usize).min(HOLD_MAX) }).0;
+        let at = off + whole as u32;
+        let end = at + tail.len() as u32;
+        let pieces: Pieces = [(off, body), (at, tail)];
         if cfg!(feature = "deferred") {
+            // Pending sectors wholly before the write keep their bytes.
+            let (lo, hi) = (self.st.lo.max(self.seg.clip(self.seg.unit_at(off).start)), self.st.hi);
+            // Bytes outside the pending range must be programmable as they
+            // are; the pending sectors the write reaches are settled.
+            let (a, b) = if lo < hi { (lo.clamp(off, end), hi.clamp(off, end)) } else { (end, end) };
+            self.each(off, a, &pieces, false)?;
+            self.each(b, end, &pieces, false)?;
             self.st.lo = lo;
-            self.settle(&w)?;
+            self.settle(end, &pieces)?;
+        } else {
+            // Every byte must be programmable as it is (prepares erased).
+            for (at, bytes) in pieces {
+                self.apply(at, bytes, false)?;
+            }
         }
-        let from = if hold { self.hold_len().min(end) } else { off };
-        if off < from {
+        // The header's bytes are held for op 5, the others programmed.
+        let from = if hold { self.hold_len() } else { 0 };
+        if off < from || (self.st.flags & HELD != 0 && off < HOLD_MAX as u32) {
             if self.st.flags & HELD == 0 {
-                self.st.hold = [self.rules.erased; HOLD_MAX];
+                self.st.hold = [self.seg.erased; HOLD_MAX];
                 self.st.flags |= HELD;
                 self.st.next = 0;
             }
-            for (i, h) in self.st.hold.iter_mut().enumerate().take(from as usize).skip(off as usize) {
-                *h = w.at(i as u32);
+            // The header's first bytes as written, for its length (only the
+            // write's own bytes: its padding programs nothing).
+            for (h, &b) in self.st.hold.iter_mut().skip(off as usize).zip(data) {
+                *h = b;
             }
         }
-        self.apply(&w, from.max(off), end, true)?;
+        self.each(from, end, &pieces, true)?;
         self.st.reach = self.st.reach.max(off + data.len() as u32);
         Ok(())
     }
@@ -379,19 +393,18 @@ impl<'a, F: Flash> Engine<'a, F> {
     /// its writes did not reach the end of the image (the new image is left
     /// unmountable); flash errors of the commit.
     pub fn complete(&mut self) -> Result<()> {
-        let (flags, reach, hold) = (self.st.flags, self.st.reach, self.st.hold);
-        *self.st = State::new();
-        let result = if flags & FAILED != 0 || (flags & HELD != 0 && reach < image_len(&hold).unwrap_or(0)) {
+        let end = self.image_end();
+        let st = core::mem::take(self.st);
+        let result = if st.flags & FAILED != 0 {
             Err(Error::Incomplete)
-        } else if flags & HELD != 0 {
-            // The length first, the unit holding the magic last: a commit
-            // cut short never shows the magic over an incomplete length.
-            let unit = self.rules.unit;
-            let (magic, len) = (((3 + unit - 1) & !(unit - 1)), self.hold_len());
-            let w = Bytes { off: 0, data: &hold, end: len, erased: 0 };
-            self.apply(&w, magic.min(len), len, true).and_then(|()| self.apply(&w, 0, magic.min(len), true))
-        } else {
+        } else if st.flags & HELD == 0 {
             Ok(())
+        } else if st.reach < end {
+            Err(Error::Incomplete)
+        } else {
+            // The rest of the header is in flash already: the unit holding
+            // the magic, last of all, makes the image mount.
+            self.apply(0, st.hold.split_at((self.hold_len() as usize).min(HOLD_MAX)).0, true)
         };
         self.flash.sync()?;
         result
@@ -403,8 +416,7 @@ impl<'a, F: Flash> Engine<'a, F> {
     /// # Errors
     /// [`Error::NotErased`] if not.
     pub fn check(&mut self, off: u32, new: &[u8]) -> Result<()> {
-        let end = off + new.len() as u32;
-        self.apply(&Bytes { off, data: new, end, erased: 0 }, off, end, false)
+        self.apply(off, new, false)
     }
 
     /// Erases `len` bytes at `off` now (`None`: from 0, as the 3-arg
@@ -420,12 +432,14 @@ impl<'a, F: Flash> Engine<'a, F> {
     /// same, so that a client writing only there can go on).
     pub fn erase_now(&mut self, off: Option<u32>, len: u32) -> Result<()> {
         self.prepare(off, len)?;
+        self.settle(self.st.hi, &NO_BYTES)?;
         let at = off.unwrap_or(0);
-        let e = self.rules.erased;
-        let fill = Bytes { off: at, data: &[], end: at + len, erased: e };
-        self.settle(&Bytes { end: self.st.hi, ..fill })?;
-        if self.rules.erase_free() {
-            self.apply(&fill, at, at + len, true)?;
+        let e = self.seg.erased;
+        if self.seg.erase_free() {
+            let fill = [e; HOLD_MAX];
+            for o in (at..at + len).step_by(HOLD_MAX) {
+                self.apply(o, fill.split_at((at + len - o).min(HOLD_MAX as u32) as usize).0, true)?;
+            }
         }
         match self.flash.mem().get(at as usize..(at + len) as usize) {
             Some(b) if is_blank(b, e) => Ok(()),
@@ -446,14 +460,28 @@ impl<'a, F: Flash> Engine<'a, F> {
         if off <= self.st.next {
             self.st.next = self.st.next.max(end);
         }
-        match image_len(&self.st.hold) {
-            Some(n) if self.st.next >= n => self.complete(),
+        match self.image_end() {
+            n if n != 0 && self.st.next >= n => self.complete(),
             _ => Ok(()),
         }
     }
 
-    /// Settles the pending sectors, in order, that start before `w.end`,
-    /// for the write `w` (no bytes: an erase).
+    /// Applies [`Engine::apply`] to the bytes of `pieces` that fall in the
+    /// segment offsets `a..b`.
+    fn each(&mut self, a: u32, b: u32, pieces: &Pieces, program: bool) -> Result<()> {
+        for &(at, bytes) in pieces {
+            let (lo, hi) = (a.max(at), b.min(at + bytes.len() as u32));
+            if lo < hi {
+                if let Some(part) = bytes.get((lo - at) as usize..(hi - at) as usize) {
+                    self.apply(lo, part, program)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Settles the pending sectors, in order, that start before segment
+    /// offset `until`, for the write of `pieces` (no bytes: an erase).
     ///
     /// A sector is kept if it is blank, or (`rewrite-skip`) if the write
     /// covers it and its new bytes program over the current ones.  Else it
@@ -461,19 +489,24 @@ impl<'a, F: Flash> Engine<'a, F> {
     /// there and stays in the pending range, unless it is the segment's
     /// first sector and the write brings the same bytes past the header (a
     /// re-deploy of the same image: its following sectors will be kept).
-    fn settle(&mut self, w: &Bytes) -> Result<()> {
-        while self.st.lo < self.st.hi && self.st.lo < w.end {
+    fn settle(&mut self, until: u32, pieces: &Pieces) -> Result<()> {
+        let (off, end) = (pieces[0].0, pieces[1].0 + pieces[1].1.len() as u32);
+        while self.st.lo < self.st.hi && self.st.lo < until {
             let a = self.st.lo;
             let mut size = self.seg.unit_at(a).size;
             let b = a + size;
-            let covered = !w.data.is_empty() && w.off <= a && b <= w.end;
-            let keep = self.flash.mem().get(a as usize..b as usize).is_none_or(|m| is_blank(m, self.rules.erased))
-                || (cfg!(feature = "rewrite-skip") && covered && self.apply(w, a, b, false).is_ok());
+            let covered = off <= a && b <= end;
+            let keep = self.flash.mem().get(a as usize..b as usize).is_none_or(|m| is_blank(m, self.seg.erased))
+                || (cfg!(feature = "rewrite-skip") && covered && self.each(a, b, pieces, false).is_ok());
             if !keep {
                 if cfg!(feature = "block-erase") {
                     let from = if a == 0 { self.hold_len() } else { a };
                     let mem = self.flash.mem();
-                    let same = covered && (from..b).all(|i| mem.get(i as usize) == Some(&w.at(i)));
+                    let same = covered
+                        && pieces.iter().all(|&(at, bytes)| {
+                            let (lo, hi) = (from.max(at), b.min(at + bytes.len() as u32));
+                            lo >= hi || mem.get(lo as usize..hi as usize) == bytes.get((lo - at) as usize..(hi - at) as usize)
+                        });
                     if !same {
                         size = self.seg.erase_size(a, self.st.hi);
                     }
@@ -485,81 +518,64 @@ impl<'a, F: Flash> Engine<'a, F> {
         Ok(())
     }
 
-    /// Walks the program units of `w` in segment offsets `a..b` (unit
-    /// boundaries): every unit that differs from flash must be programmable
-    /// over it; with `program`, the differing units are programmed, else
-    /// only checked.
+    /// Walks the whole units of `new`, which go to segment offset `at`:
+    /// every unit that differs from flash must be programmable over it;
+    /// with `program`, the differing units are programmed, else only
+    /// checked.
     ///
-    /// Without write-once flash the run from the first differing unit to
-    /// the last one is programmed as one operation (unchanged units in it
-    /// are programmed again, which changes nothing).  On write-once flash
-    /// each run of differing units is programmed on its own: no unit may be
-    /// programmed twice.
-    fn apply(&mut self, w: &Bytes, a: u32, b: u32, program: bool) -> Result<()> {
-        let unit = self.rules.unit;
-        let (mut first, mut last, mut u) = (u32::MAX, 0, a);
-        while u < b {
-            if self.differs(w, u)? {
-                if first == u32::MAX {
-                    first = u;
+    /// Without write-once flash the run from the first differing byte's
+    /// unit to the last one's is programmed as one operation (unchanged
+    /// units in it are programmed again, which changes nothing).  On
+    /// write-once flash each run of differing units is programmed on its
+    /// own: no unit may be programmed twice.
+    fn apply(&mut self, at: u32, new: &[u8], program: bool) -> Result<()> {
+        let (unit, e) = (self.seg.unit as usize, self.seg.erased);
+        let cur = self.flash.mem().get(at as usize..).unwrap_or_default();
+        if !self.seg.writes_once() {
+            let (mut first, mut last) = (usize::MAX, 0);
+            for (i, (&c, &n)) in cur.iter().zip(new).enumerate() {
+                if c != n {
+                    if !self.seg.erase_free() && (c ^ e) & (c ^ n) != 0 {
+                        return Err(Error::NotErased);
+                    }
+                    first = first.min(i);
+                    last = i;
                 }
-                last = u + unit;
-            } else if self.rules.writes_once() && program && first != u32::MAX {
-                self.program_run(w, first, u)?;
-                first = u32::MAX;
             }
-            u += unit;
+            let start = first & !(unit - 1);
+            return match new.get(start..(last | (unit - 1)) + 1) {
+                Some(run) if program => self.program(at + start as u32, run),
+                _ => Ok(()),
+            };
         }
-        if program && first != u32::MAX {
-            self.program_run(w, first, last)?;
-        }
-        Ok(())
-    }
-
-    /// Whether the unit of `w` at `u` differs from flash.
-    ///
-    /// # Errors
-    /// [`Error::NotErased`] if it does and cannot be programmed over it:
-    /// a bit must go back to the erased state, or on write-once flash the
-    /// unit is not blank.
-    fn differs(&self, w: &Bytes, u: u32) -> Result<bool> {
-        let e = self.rules.erased;
-        let (mut changed, mut programmed, mut unfit) = (false, false, false);
-        for i in u..u + self.rules.unit {
-            let (c, n) = (self.flash.mem().get(i as usize).copied().unwrap_or(e), w.at(i));
-            changed |= c != n;
-            programmed |= c != e;
-            unfit |= (c ^ e) & (c ^ n) != 0;
-        }
-        let unfit = !self.rules.erase_free() && if self.rules.writes_once() { programmed } else { unfit };
-        if changed && unfit {
-            return Err(Error::NotErased);
-        }
-        Ok(changed)
-    }
-
-    /// Programs the units `a..b` of `w`: its own bytes as they are, the
-    /// padded rest from a copy.
-    fn program_run(&mut self, w: &Bytes, a: u32, b: u32) -> Result<()> {
-        let whole = (w.off + w.data.len() as u32) & !(self.rules.unit - 1);
-        if a < whole.min(b) {
-            let src = w.data.get((a - w.off) as usize..(whole.min(b) - w.off) as usize).unwrap_or_default();
-            self.program(a, src)?;
-        }
-        // The padding, a buffer at a time (one unit after a write; the
-        // erased value over a whole block for an erase of memory without
-        // erase).
-        let mut from = whole.max(a);
-        while from < b {
-            let mut buf = [w.erased; HOLD_MAX];
-            let n = ((b - from) as usize).min(HOLD_MAX);
-            for (i, t) in buf.iter_mut().enumerate().take(n) {
-                *t = w.at(from + i as u32);
+        // Write-once units: a differing unit must be blank.
+        let mut i = 0;
+        while let (Some(c), Some(n)) = (cur.get(i..i + unit), new.get(i..i + unit)) {
+            if c != n && !is_blank(c, e) {
+                return Err(Error::NotErased);
             }
-            self.program(from, buf.split_at(n).0)?;
-            from += n as u32;
+            i += unit;
         }
-        Ok(())
+        if !program {
+            return Ok(());
+        }
+        let (mut i, mut start) = (0, None);
+        loop {
+            let n = new.get(i..i + unit);
+            let differs = n.is_some() && self.flash.mem().get(at as usize + i..at as usize + i + unit) != n;
+            match (differs, start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    self.program(at + s as u32, new.get(s..i).unwrap_or_default())?;
+                    start = None;
+                }
+                _ => {}
+            }
+            if n.is_none() {
+                return Ok(());
+            }
+            i += unit;
+        }
     }
 
     /// Erases `size` bytes at `off` and lets the port poll.

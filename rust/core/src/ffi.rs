@@ -11,8 +11,8 @@ use core::slice;
 use core::sync::atomic::{AtomicBool, Ordering};
 
 use crate::bindings::{
-    mp_romfs_hook, mp_romfs_segment_t, mp_romfs_table_t, MP_ROMFS_HOOK_ERASE, MP_ROMFS_HOOK_POLL,
-    MP_ROMFS_HOOK_PROGRAM, MP_ROMFS_HOOK_SYNC,
+    mp_romfs_poll, mp_romfs_port_erase, mp_romfs_port_program, mp_romfs_port_sync, mp_romfs_segment_t,
+    mp_romfs_table_t,
 };
 use crate::engine::{Engine, Flash, State};
 use crate::error::{Error, Result};
@@ -31,10 +31,10 @@ static BUSY: AtomicBool = AtomicBool::new(false);
 /// object the shim returns.
 ///
 /// # Safety
-/// `table` is the port's table (its `segs` and `states` have `count`
-/// entries, and the states are used by nothing else); `args` points to
-/// `n_args` integers; `buf` is null or points to `buf_len` readable bytes
-/// that stay unchanged during the call.
+/// `table` points to the port's table (its `segs` and `states` point to
+/// `count` entries each, and the states are used by nothing else); `args`
+/// points to `n_args` integers; `buf` is null or points to `buf_len`
+/// readable bytes that stay unchanged during the call.
 #[no_mangle]
 pub unsafe extern "C" fn mp_romfs_ioctl(
     table: *const mp_romfs_table_t,
@@ -43,10 +43,7 @@ pub unsafe extern "C" fn mp_romfs_ioctl(
     buf: *const u8,
     buf_len: usize,
 ) -> isize {
-    if table.is_null() || args.is_null() {
-        return Error::BadGeometry.errno() as isize;
-    }
-    // SAFETY: non-null, and valid per this function's contract.
+    // SAFETY: valid per this function's contract.
     let table = unsafe { &*table };
     // SAFETY: `args` points to `n_args` integers (contract).
     let args = unsafe { slice::from_raw_parts(args, n_args) };
@@ -150,9 +147,6 @@ pub unsafe extern "C" fn mp_romfs_block(
 /// [`Error::BadRequest`] if the caller's buffer `buf` overlaps the segment
 /// (its bytes would change under the call).
 fn open<'t>(table: &'t mp_romfs_table_t, id: u32, buf: &[u8]) -> Result<Engine<'t, PortFlash<'t>>> {
-    if table.segs.is_null() || table.states.is_null() {
-        return Err(Error::BadGeometry);
-    }
     // SAFETY: `segs` has `count` entries and id < count.
     let desc = unsafe { &*table.segs.add(id as usize) };
     // SAFETY: `states` has `count` entries of `struct mp_romfs_state`, which
@@ -172,28 +166,20 @@ fn open<'t>(table: &'t mp_romfs_table_t, id: u32, buf: &[u8]) -> Result<Engine<'
         unsafe { slice::from_raw_parts(g.runs, g.n_runs as usize) }
     };
     let (start, end) = (desc.mem as usize, desc.mem as usize + desc.len as usize);
-    if !buf.is_empty() && (buf.as_ptr() as usize) < end && start < buf.as_ptr() as usize + buf.len() {
+    if (buf.as_ptr() as usize) < end && start < buf.as_ptr() as usize + buf.len() {
         return Err(Error::BadRequest);
     }
     let seg = Segment::new(desc.addr, desc.len, Geometry::new(g, runs))?;
     Ok(Engine::new(seg, st, PortFlash(desc)))
 }
 
-/// A port's segment, flashed through its hooks (by way of the shim's
-/// `mp_romfs_hook`, which keeps exceptions out of Rust frames).
+/// A port's segment, flashed through its hooks (polls by way of the shim's
+/// `mp_romfs_poll`, which keeps exceptions out of Rust frames).
 struct PortFlash<'a>(&'a mp_romfs_segment_t);
 
-impl PortFlash<'_> {
-    fn hook(&mut self, hook: u32, off: u32, src: &[u8], len: u32) -> Result<()> {
-        // SAFETY: the hook gets the port's own segment, a range the engine
-        // keeps inside it, and `src` valid for `src.len()` bytes (empty but
-        // for program, where `len` is its length).
-        match unsafe { mp_romfs_hook(hook, self.0, self.0.addr + off, src.as_ptr(), len) } {
-            0 => Ok(()),
-            rc if rc > 0 => Err(Error::Interrupted),
-            _ => Err(Error::Io),
-        }
-    }
+/// A hook's result: 0, or a failure.
+fn hook_result(rc: core::ffi::c_int) -> Result<()> {
+    if rc == 0 { Ok(()) } else { Err(Error::Io) }
 }
 
 impl Flash for PortFlash<'_> {
@@ -205,19 +191,26 @@ impl Flash for PortFlash<'_> {
     }
 
     fn erase(&mut self, off: u32, size: u32) -> Result<()> {
-        self.hook(MP_ROMFS_HOOK_ERASE, off, &[], size)
+        // SAFETY: the hook gets the port's own segment and a range the
+        // engine keeps inside it.
+        hook_result(unsafe { mp_romfs_port_erase(self.0, self.0.addr + off, size) })
     }
 
     fn program(&mut self, off: u32, src: &[u8]) -> Result<()> {
-        self.hook(MP_ROMFS_HOOK_PROGRAM, off, src, src.len() as u32)
+        // SAFETY: as for erase; `src` is valid for `src.len()` bytes.
+        hook_result(unsafe { mp_romfs_port_program(self.0, self.0.addr + off, src.as_ptr(), src.len() as u32) })
     }
 
     fn poll(&mut self) -> Result<()> {
-        self.hook(MP_ROMFS_HOOK_POLL, 0, &[], 0)
+        // SAFETY: no preconditions; the shim catches what the port's poll
+        // raises.
+        if unsafe { mp_romfs_poll() } == 0 { Ok(()) } else { Err(Error::Interrupted) }
     }
 
     fn sync(&mut self) -> Result<()> {
-        self.hook(MP_ROMFS_HOOK_SYNC, 0, &[], 0)
+        // SAFETY: the hook gets the port's own segment.
+        unsafe { mp_romfs_port_sync(self.0) };
+        Ok(())
     }
 }
 

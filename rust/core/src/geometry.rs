@@ -123,12 +123,15 @@ pub struct Segment<'a> {
     pub len: u32,
     /// The device the segment lives on.
     pub geom: Geometry<'a>,
+    /// Program unit in bytes (1..=32).
+    pub unit: u32,
+    /// Value of an erased byte.
+    pub erased: u8,
     /// Without `sector-table`: the one sector size.
     sector: u32,
 }
 
-/// Bytes at the start of a segment that hold the ROMFS header; the core
-/// keeps them back until the image is complete (see `engine`).
+/// The smallest segment: the ROMFS magic and a 5-byte length.
 pub const HEADER_HOLD_MIN: u32 = 8;
 
 impl<'a> Segment<'a> {
@@ -142,8 +145,7 @@ impl<'a> Segment<'a> {
     /// # Errors
     /// [`Error::BadGeometry`] if any of this does not hold.
     pub fn new(addr: u32, len: u32, geom: Geometry<'a>) -> Result<Self> {
-        // A whole number of units and at least 8 bytes is at least one
-        // held header: `hold_len()` is the larger of the unit and 8.
+        // At least a header (the magic and a length), and whole units.
         let (fits, sector) = match geom.runs {
             // One run: its sectors from `base` must hold the segment, and
             // without `sector-table` the segment must sit on them.
@@ -168,13 +170,26 @@ impl<'a> Segment<'a> {
         {
             return Err(Error::BadGeometry);
         }
-        Ok(Segment { addr, len, geom, sector })
+        Ok(Segment { addr, len, geom, unit: geom.program_unit(), erased: geom.erased(), sector })
     }
 
-    /// Bytes of the header that are held back until commit: at least the
-    /// magic and a 5-byte length, and whole program units.
+    /// Bytes of the header that are held back until commit: the program
+    /// units holding the 3-byte magic.
     pub fn hold_len(&self) -> u32 {
-        self.geom.program_unit().max(HEADER_HOLD_MIN)
+        (3 + self.unit - 1) & !(self.unit - 1)
+    }
+
+    /// Whether a program unit can be programmed only once per erase.
+    /// Always false without the `write-once` feature: the flag is runtime
+    /// data, this makes the compiler drop the rule's code from such builds.
+    pub fn writes_once(&self) -> bool {
+        self.geom.write_once()
+    }
+
+    /// Whether any value overwrites any value (no erase); always false
+    /// without the `no-erase` feature.
+    pub fn erase_free(&self) -> bool {
+        self.geom.no_erase()
     }
 
     /// The sector holding segment offset `off` (`off` < `len`); with

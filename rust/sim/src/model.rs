@@ -42,7 +42,9 @@ pub struct Model {
     pending: (u32, u32),
     reach: u32,
     next: u32,
-    held: Option<Vec<u8>>,
+    /// The deploy's header: its first 32 bytes as written (erased where
+    /// none wrote), of which the units holding the magic are held back.
+    held: Option<[u8; 32]>,
     failed: bool,
 }
 
@@ -86,7 +88,7 @@ impl Model {
         self.flash = flash.to_vec();
         self.pending = state.pending();
         self.failed = state.failed();
-        self.held = state.held_header().map(|h| h[..self.hold_len() as usize].to_vec());
+        self.held = state.held_header().copied();
         (self.reach, self.next) = state.progress();
     }
 
@@ -100,7 +102,12 @@ impl Model {
     }
 
     fn hold_len(&self) -> u32 {
-        self.unit.max(8)
+        3u32.next_multiple_of(self.unit)
+    }
+
+    /// The end of the image the deploy's header bytes give (0: none held).
+    fn image_end(&self) -> u32 {
+        self.held.as_ref().map_or(0, |h| image_len(h).unwrap_or(0))
     }
 
     /// The sector holding device address `a`, if any.
@@ -253,16 +260,17 @@ impl Model {
             self.settle(Some(&w), off, end);
         }
         let from = if hold { self.hold_len().min(end) } else { off };
-        if off < from {
+        if off < from || (self.held.is_some() && off < 32) {
             if self.held.is_none() {
                 // A header held from now on: the block view's in-order
                 // count starts again.
-                self.held = Some(std::vec![self.erased; self.hold_len() as usize]);
+                self.held = Some([self.erased; 32]);
                 self.next = 0;
             }
+            // The write's own bytes (its padding programs nothing).
             let held = self.held.as_mut().unwrap();
-            for i in off..from {
-                held[i as usize] = w[(i - off) as usize];
+            for i in off..32.min(off + data.len() as u32) {
+                held[i as usize] = data[(i - off) as usize];
             }
         }
         for i in from.max(off)..end {
@@ -311,24 +319,18 @@ impl Model {
     }
 
     fn complete(&mut self) -> R<()> {
+        let end = self.image_end();
         let (failed, reach, held) = (self.failed, self.reach, self.held.take());
         self.reboot();
         if failed {
             return Err(EIO);
         }
         let Some(held) = held else { return Ok(()) };
-        if reach < image_len(&held).unwrap_or(0) {
+        let n = self.hold_len() as usize;
+        if reach < end || !self.all_fit(0, &held, 0, n as u32) {
             return Err(EIO);
         }
-        let magic = 3u32.next_multiple_of(self.unit).min(self.hold_len());
-        for (a, b) in [(magic, self.hold_len()), (0, magic)] {
-            if !self.all_fit(0, &held, a, b) {
-                return Err(EIO);
-            }
-            for i in a..b {
-                self.flash[i as usize] = held[i as usize];
-            }
-        }
+        self.flash[..n].copy_from_slice(&held[..n]);
         Ok(())
     }
 
@@ -365,7 +367,7 @@ impl Model {
         let mut v = self.flash[at..at + len].to_vec();
         if let Some(h) = &self.held {
             for (i, b) in v.iter_mut().enumerate() {
-                if let Some(&x) = h.get(at + i) {
+                if let Some(&x) = h[..self.hold_len() as usize].get(at + i) {
                     *b = x;
                 }
             }
@@ -496,15 +498,14 @@ impl Model {
 
     #[cfg(feature = "blockdev")]
     fn written(&mut self, off: u32, end: u32) -> R<()> {
-        let Some(held) = &self.held else { return Ok(()) };
-        if self.failed {
+        if self.held.is_none() || self.failed {
             return Ok(());
         }
         if off <= self.next {
             self.next = self.next.max(end);
         }
-        match image_len(held) {
-            Some(n) if self.next >= n => self.complete(),
+        match self.image_end() {
+            n if n != 0 && self.next >= n => self.complete(),
             _ => Ok(()),
         }
     }
@@ -516,14 +517,12 @@ fn image_len(head: &[u8]) -> Option<u32> {
     if head.get(..3)? != MAGIC {
         return None;
     }
-    let mut len: u64 = 0;
+    // A length past 32 bits wraps, as in the core (no segment holds one).
+    let mut len: u32 = 0;
     for (i, &b) in head.iter().enumerate().skip(3) {
-        len = len << 7 | u64::from(b & 0x7f);
-        if len > u64::from(u32::MAX) {
-            return None;
-        }
+        len = len << 7 | u32::from(b & 0x7f);
         if b & 0x80 == 0 {
-            return u32::try_from(len + i as u64 + 1).ok();
+            return Some(len.wrapping_add(i as u32 + 1));
         }
     }
     None

@@ -86,10 +86,10 @@ fn prepare_and_write_erase_what_differs() {
     assert_ne!(&rig.mem()[..3], &[0xd2, 0xcd, 0x31], "the old image no longer mounts");
     // The first chunk: deferred, the first 64K block is erased (the new
     // bytes differ, so the block erase is worth it); the chunk is
-    // programmed except the held 8 header bytes.
+    // programmed except the held magic (3 bytes here).
     assert_eq!(rig.write(0, &img[..4096]), 0);
     let mut want = if DEFERRED { vec![erase(0, if BLOCKS { 64 * K } else { 4 * K })] } else { vec![] };
-    want.push(program(8, 4088));
+    want.push(program(3, 4093));
     assert_eq!(rig.take_log(), want);
     for off in (4 * K..100 * K).step_by(4096) {
         assert_eq!(rig.write(off, &img[off as usize..off as usize + 4096]), 0);
@@ -102,8 +102,8 @@ fn prepare_and_write_erase_what_differs() {
     assert_eq!(&rig.mem()[..3], &[0xff; 3]);
     let syncs = rig.syncs;
     assert_eq!(rig.complete(), 0);
-    // The held header: its length first, the magic last.
-    assert_eq!(rig.take_log(), vec![program(3, 5), program(0, 3)]);
+    // The held magic, last: the image mounts.
+    assert_eq!(rig.take_log(), vec![program(0, 3)]);
     assert!(holds(rig.mem(), &img));
     assert_eq!(rig.syncs, syncs + 1, "op 5 calls the cache-maintenance hook");
 }
@@ -118,8 +118,8 @@ fn same_image_redeploy() {
     let log = rig.take_log();
     if DEFERRED && SKIP {
         // Zero the old magic, erase sector 0, reprogram sector 0 (minus the
-        // held header), commit the header (length, then magic): nothing else.
-        assert_eq!(log, vec![program(0, 1), erase(0, 4 * K), program(8, 4088), program(3, 5), program(0, 3)]);
+        // held magic), commit the magic: nothing else.
+        assert_eq!(log, vec![program(0, 1), erase(0, 4 * K), program(3, 4093), program(0, 3)]);
     } else {
         // Every sector is erased and programmed again.
         let want: Vec<Op> = if DEFERRED { [erase(0, 4 * K)].into_iter().chain(nor_erases(4 * K, 256 * K)).collect() } else { nor_erases(0, 256 * K) };
