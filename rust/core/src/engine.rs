@@ -181,37 +181,44 @@ const NO_BYTES: Pieces<'static> = [(0, &[]), (0, &[])];
 
 /// Ops 3-6 on one segment.
 pub struct Engine<'a, F: Flash> {
+    io: Io<'a, F>,
+    st: &'a mut State,
+}
+
+/// The segment's flash and what walks, programs and erases need of it:
+/// apart from the state, so that op 5 can program the held header from the
+/// state without a copy.
+struct Io<'a, F: Flash> {
     seg: Segment<'a>,
     flash: F,
-    st: &'a mut State,
 }
 
 impl<'a, F: Flash> Engine<'a, F> {
     /// The engine of `seg`, whose state is `st`, over `flash`.
     pub fn new(seg: Segment<'a>, st: &'a mut State, flash: F) -> Self {
-        Engine { seg, flash, st }
+        Engine { io: Io { seg, flash }, st }
     }
 
     /// The flash (for tests and benchmarks).
     pub fn flash(&self) -> &F {
-        &self.flash
+        &self.io.flash
     }
 
     /// Op 6: the granularity of the 4-arg prepare, or 0 if only the 3-arg
     /// form is offered.
     pub fn min_prepare(&self) -> u32 {
-        self.seg.min_prepare()
+        self.io.seg.min_prepare()
     }
 
     /// The program unit: the minimum write size that op 3 returns.
     pub fn program_unit(&self) -> u32 {
-        self.seg.unit
+        self.io.seg.unit
     }
 
     /// Bytes of the header held back until commit: the program units that
     /// hold the magic.
     pub fn hold_len(&self) -> u32 {
-        self.seg.hold_len()
+        self.io.seg.hold_len()
     }
 
     /// The end of the image that the deploy's header describes, or 0 if
@@ -225,17 +232,17 @@ impl<'a, F: Flash> Engine<'a, F> {
 
     /// Segment length in bytes.
     pub fn segment_len(&self) -> u32 {
-        self.seg.len
+        self.io.seg.len
     }
 
     /// Value of an erased byte.
     pub fn erased(&self) -> u8 {
-        self.seg.erased
+        self.io.seg.erased
     }
 
     /// The segment's bytes (memory-mapped).
     pub fn mem(&self) -> &[u8] {
-        self.flash.mem()
+        self.io.flash.mem()
     }
 
     /// The held header bytes while a deploy holds them.
@@ -272,38 +279,38 @@ impl<'a, F: Flash> Engine<'a, F> {
     /// and the errors of that flash operation.
     pub fn prepare(&mut self, off: Option<u32>, len: u32) -> Result<()> {
         let at = off.unwrap_or(0);
-        if len > self.seg.len || at > self.seg.len - len {
+        if len > self.io.seg.len || at > self.io.seg.len - len {
             return Err(Error::OutOfBounds);
         }
         if off.is_some() {
-            let g = self.seg.min_prepare();
+            let g = self.io.seg.min_prepare();
             if g == 0 || (at | len) & (g - 1) != 0 {
                 return Err(Error::NotAligned);
             }
         }
         if at == 0 {
             *self.st = State::new();
-            if has_magic(self.flash.mem()) {
-                if self.seg.writes_once() {
-                    let first = self.seg.unit_at(0);
-                    if !self.seg.contains(first) {
+            if has_magic(self.io.flash.mem()) {
+                if self.io.seg.writes_once() {
+                    let first = self.io.seg.unit_at(0);
+                    if !self.io.seg.contains(first) {
                         return Err(Error::NotErased);
                     }
-                    self.erase(0, first.size)?;
+                    self.io.erase(0, first.size)?;
                 } else {
-                    self.program(0, [0; HOLD_MAX].split_at((self.seg.unit as usize).min(HOLD_MAX)).0)?;
+                    self.io.program(0, [0; HOLD_MAX].split_at((self.io.seg.unit as usize).min(HOLD_MAX)).0)?;
                 }
             }
         }
-        if len == 0 || self.seg.erase_free() {
+        if len == 0 || self.io.seg.erase_free() {
             return Ok(());
         }
         // Only whole sectors inside the segment are ever erased: a sector
         // straddling an edge is not prepared, and writes into it must
         // program over what is there.
-        let (first, last) = (self.seg.unit_at(at), self.seg.unit_at(at + len - 1));
-        let lo = self.seg.clip(if self.seg.contains(first) { first.start } else { first.end() });
-        let hi = self.seg.clip(if self.seg.contains(last) { last.end() } else { last.start });
+        let (first, last) = (self.io.seg.unit_at(at), self.io.seg.unit_at(at + len - 1));
+        let lo = self.io.seg.clip(if self.io.seg.contains(first) { first.start } else { first.end() });
+        let hi = self.io.seg.clip(if self.io.seg.contains(last) { last.end() } else { last.start });
         let (plo, phi) = (self.st.lo, self.st.hi);
         if lo >= hi {
             return Ok(());
@@ -333,8 +340,8 @@ impl<'a, F: Flash> Engine<'a, F> {
     /// op 5 (else they are programmed like the others).
     #[inline(never)]
     pub fn write_with(&mut self, off: u32, data: &[u8], hold: bool) -> Result<()> {
-        let unit = self.seg.unit;
-        if off > self.seg.len || data.len() > (self.seg.len - off) as usize {
+        let unit = self.io.seg.unit;
+        if off > self.io.seg.len || data.len() > (self.io.seg.len - off) as usize {
             return Err(Error::OutOfBounds);
         }
         if off & (unit - 1) != 0 {
@@ -342,7 +349,7 @@ impl<'a, F: Flash> Engine<'a, F> {
         }
         let whole = data.len() & !(unit as usize - 1);
         let (body, rest) = data.split_at(whole);
-        let mut pad = [self.seg.erased; HOLD_MAX];
+        let mut pad = [self.io.seg.erased; HOLD_MAX];
         for (p, &b) in pad.iter_mut().zip(rest) {
             *p = b;
         }
@@ -352,25 +359,25 @@ impl<'a, F: Flash> Engine<'a, F> {
         let pieces: Pieces = [(off, body), (at, tail)];
         if cfg!(feature = "deferred") {
             // Pending sectors wholly before the write keep their bytes.
-            let (lo, hi) = (self.st.lo.max(self.seg.clip(self.seg.unit_at(off).start)), self.st.hi);
+            let (lo, hi) = (self.st.lo.max(self.io.seg.clip(self.io.seg.unit_at(off).start)), self.st.hi);
             // Bytes outside the pending range must be programmable as they
             // are; the pending sectors the write reaches are settled.
             let (a, b) = if lo < hi { (lo.clamp(off, end), hi.clamp(off, end)) } else { (end, end) };
-            self.each(off, a, &pieces, false)?;
-            self.each(b, end, &pieces, false)?;
+            self.io.each(off, a, &pieces, false)?;
+            self.io.each(b, end, &pieces, false)?;
             self.st.lo = lo;
             self.settle(end, &pieces)?;
         } else {
             // Every byte must be programmable as it is (prepares erased).
             for (at, bytes) in pieces {
-                self.apply(at, bytes, false)?;
+                self.io.apply(at, bytes, false)?;
             }
         }
         // The header's bytes are held for op 5, the others programmed.
         let from = if hold { self.hold_len() } else { 0 };
         if off < from || (self.st.flags & HELD != 0 && off < HOLD_MAX as u32) {
             if self.st.flags & HELD == 0 {
-                self.st.hold = [self.seg.erased; HOLD_MAX];
+                self.st.hold = [self.io.seg.erased; HOLD_MAX];
                 self.st.flags |= HELD;
                 self.st.next = 0;
             }
@@ -380,7 +387,7 @@ impl<'a, F: Flash> Engine<'a, F> {
                 *h = b;
             }
         }
-        self.each(from, end, &pieces, true)?;
+        self.io.each(from, end, &pieces, true)?;
         self.st.reach = self.st.reach.max(off + data.len() as u32);
         Ok(())
     }
@@ -393,20 +400,23 @@ impl<'a, F: Flash> Engine<'a, F> {
     /// its writes did not reach the end of the image (the new image is left
     /// unmountable); flash errors of the commit.
     pub fn complete(&mut self) -> Result<()> {
-        let end = self.image_end();
-        let st = core::mem::take(self.st);
-        let result = if st.flags & FAILED != 0 {
+        let (flags, reach, end) = (self.st.flags, self.st.reach, self.image_end());
+        // The deploy is over (the held bytes stay, unused, until the next).
+        let st = &mut *self.st;
+        (st.lo, st.hi, st.reach, st.next, st.flags) = (0, 0, 0, 0, 0);
+        let result = if flags & FAILED != 0 {
             Err(Error::Incomplete)
-        } else if st.flags & HELD == 0 {
+        } else if flags & HELD == 0 {
             Ok(())
-        } else if st.reach < end {
+        } else if reach < end {
             Err(Error::Incomplete)
         } else {
             // The rest of the header is in flash already: the unit holding
             // the magic, last of all, makes the image mount.
-            self.apply(0, st.hold.split_at((self.hold_len() as usize).min(HOLD_MAX)).0, true)
+            let n = (self.hold_len() as usize).min(HOLD_MAX);
+            self.io.apply(0, self.st.hold.split_at(n).0, true)
         };
-        self.flash.sync()?;
+        self.io.flash.sync()?;
         result
     }
 
@@ -416,7 +426,7 @@ impl<'a, F: Flash> Engine<'a, F> {
     /// # Errors
     /// [`Error::NotErased`] if not.
     pub fn check(&mut self, off: u32, new: &[u8]) -> Result<()> {
-        self.apply(off, new, false)
+        self.io.apply(off, new, false)
     }
 
     /// Erases `len` bytes at `off` now (`None`: from 0, as the 3-arg
@@ -434,14 +444,14 @@ impl<'a, F: Flash> Engine<'a, F> {
         self.prepare(off, len)?;
         self.settle(self.st.hi, &NO_BYTES)?;
         let at = off.unwrap_or(0);
-        let e = self.seg.erased;
-        if self.seg.erase_free() {
+        let e = self.io.seg.erased;
+        if self.io.seg.erase_free() {
             let fill = [e; HOLD_MAX];
             for o in (at..at + len).step_by(HOLD_MAX) {
-                self.apply(o, fill.split_at((at + len - o).min(HOLD_MAX as u32) as usize).0, true)?;
+                self.io.apply(o, fill.split_at((at + len - o).min(HOLD_MAX as u32) as usize).0, true)?;
             }
         }
-        match self.flash.mem().get(at as usize..(at + len) as usize) {
+        match self.io.flash.mem().get(at as usize..(at + len) as usize) {
             Some(b) if is_blank(b, e) => Ok(()),
             _ => Err(Error::NotErased),
         }
@@ -466,19 +476,6 @@ impl<'a, F: Flash> Engine<'a, F> {
         }
     }
 
-    /// Applies [`Engine::apply`] to the bytes of `pieces` that fall in the
-    /// segment offsets `a..b`.
-    fn each(&mut self, a: u32, b: u32, pieces: &Pieces, program: bool) -> Result<()> {
-        for &(at, bytes) in pieces {
-            let (lo, hi) = (a.max(at), b.min(at + bytes.len() as u32));
-            if lo < hi {
-                if let Some(part) = bytes.get((lo - at) as usize..(hi - at) as usize) {
-                    self.apply(lo, part, program)?;
-                }
-            }
-        }
-        Ok(())
-    }
 
     /// Settles the pending sectors, in order, that start before segment
     /// offset `until`, for the write of `pieces` (no bytes: an erase).
@@ -493,27 +490,46 @@ impl<'a, F: Flash> Engine<'a, F> {
         let (off, end) = (pieces[0].0, pieces[1].0 + pieces[1].1.len() as u32);
         while self.st.lo < self.st.hi && self.st.lo < until {
             let a = self.st.lo;
-            let mut size = self.seg.unit_at(a).size;
+            let mut size = self.io.seg.unit_at(a).size;
             let b = a + size;
             let covered = off <= a && b <= end;
-            let keep = self.flash.mem().get(a as usize..b as usize).is_none_or(|m| is_blank(m, self.seg.erased))
-                || (cfg!(feature = "rewrite-skip") && covered && self.each(a, b, pieces, false).is_ok());
+            let keep = self.io.flash.mem().get(a as usize..b as usize).is_none_or(|m| is_blank(m, self.io.seg.erased))
+                || (cfg!(feature = "rewrite-skip") && covered && self.io.each(a, b, pieces, false).is_ok());
             if !keep {
                 if cfg!(feature = "block-erase") {
                     let from = if a == 0 { self.hold_len() } else { a };
-                    let mem = self.flash.mem();
+                    let mem = self.io.flash.mem();
                     let same = covered
                         && pieces.iter().all(|&(at, bytes)| {
                             let (lo, hi) = (from.max(at), b.min(at + bytes.len() as u32));
                             lo >= hi || mem.get(lo as usize..hi as usize) == bytes.get((lo - at) as usize..(hi - at) as usize)
                         });
                     if !same {
-                        size = self.seg.erase_size(a, self.st.hi);
+                        size = self.io.seg.erase_size(a, self.st.hi);
                     }
                 }
-                self.erase(a, size)?;
+                self.io.erase(a, size)?;
             }
             self.st.lo = a + size;
+        }
+        Ok(())
+    }
+
+
+
+}
+
+impl<F: Flash> Io<'_, F> {
+    /// Applies [`Io::apply`] to the bytes of `pieces` that fall in the
+    /// segment offsets `a..b`.
+    fn each(&mut self, a: u32, b: u32, pieces: &Pieces, program: bool) -> Result<()> {
+        for &(at, bytes) in pieces {
+            let (lo, hi) = (a.max(at), b.min(at + bytes.len() as u32));
+            if lo < hi {
+                if let Some(part) = bytes.get((lo - at) as usize..(hi - at) as usize) {
+                    self.apply(lo, part, program)?;
+                }
+            }
         }
         Ok(())
     }
