@@ -8,6 +8,9 @@
  *                    violations) of simulated device `dev`
  *   cut(dev, ops, tear)
  *                   cut the power at the operation after `ops` more
+ *   interrupt(ops)  Ctrl-C during the flash operation after `ops` more (of
+ *                   any device; 0: none): the port's next event poll raises
+ *                   KeyboardInterrupt, as on a real board
  *   reboot()        what a reset does to the core: its RAM state is gone,
  *                   the power is back; flash keeps its bytes
  *   geometry(seg)   (addr, len, base, runs, block_mask, program_unit,
@@ -50,6 +53,17 @@ static mp_obj_t romfs_test_cut(mp_obj_t dev, mp_obj_t ops, mp_obj_t tear) {
 }
 static MP_DEFINE_CONST_FUN_OBJ_3(romfs_test_cut_obj, romfs_test_cut);
 
+// Called by the simulator when the armed countdown runs out.
+void mp_romfs_sim_interrupt(void) {
+    mp_sched_keyboard_interrupt();
+}
+
+static mp_obj_t romfs_test_interrupt(mp_obj_t ops) {
+    mp_romfs_sim_interrupt_after(mp_obj_get_int(ops));
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(romfs_test_interrupt_obj, romfs_test_interrupt);
+
 static mp_obj_t romfs_test_reboot(void) {
     const mp_romfs_table_t *t = mp_romfs_port_table();
     memset(t->states, 0, t->count * sizeof(struct mp_romfs_state));
@@ -86,6 +100,7 @@ static const mp_rom_map_elem_t romfs_test_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR_romfs_test) },
     { MP_ROM_QSTR(MP_QSTR_stats), MP_ROM_PTR(&romfs_test_stats_obj) },
     { MP_ROM_QSTR(MP_QSTR_cut), MP_ROM_PTR(&romfs_test_cut_obj) },
+    { MP_ROM_QSTR(MP_QSTR_interrupt), MP_ROM_PTR(&romfs_test_interrupt_obj) },
     { MP_ROM_QSTR(MP_QSTR_reboot), MP_ROM_PTR(&romfs_test_reboot_obj) },
     { MP_ROM_QSTR(MP_QSTR_geometry), MP_ROM_PTR(&romfs_test_geometry_obj) },
 };

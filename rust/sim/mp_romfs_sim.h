@@ -88,6 +88,16 @@ int32_t mp_romfs_sim_erase(uint32_t dev, uint32_t addr, uint32_t size);
 // `src` points to `len` readable bytes outside the device's memory.
 int32_t mp_romfs_sim_program(uint32_t dev, uint32_t addr, const uint8_t *src, uint32_t len);
 
+// Provided by the test firmware: what a Ctrl-C arriving during a flash
+// operation does (`mp_sched_keyboard_interrupt()`: the port's next
+// event poll raises KeyboardInterrupt).
+extern void mp_romfs_sim_interrupt(void);
+
+// After `ops` more flash operations (of any simulated device; 0: never),
+// calls `mp_romfs_sim_interrupt()` once, as if Ctrl-C arrived during that
+// operation.
+void mp_romfs_sim_interrupt_after(uint32_t ops);
+
 // Copies the counters of device `dev` to `out`.  Returns 0, or -1 for
 // a bad device.
 //

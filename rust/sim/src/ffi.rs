@@ -141,7 +141,9 @@ pub unsafe extern "C" fn mp_romfs_sim_attach(
 /// Returns 0 or a negative fault code.
 #[no_mangle]
 pub extern "C" fn mp_romfs_sim_erase(dev: u32, addr: u32, size: u32) -> i32 {
-    with(dev, |sim| code(sim.erase(addr, size))).unwrap_or(-1)
+    let rc = with(dev, |sim| code(sim.erase(addr, size))).unwrap_or(-1);
+    count_down();
+    rc
 }
 
 /// Programs `len` bytes from `src` at device address `addr` of device
@@ -156,7 +158,46 @@ pub unsafe extern "C" fn mp_romfs_sim_program(dev: u32, addr: u32, src: *const u
     }
     // SAFETY: `src` points to `len` bytes (contract).
     let src = unsafe { slice::from_raw_parts(src, len as usize) };
-    with(dev, |sim| code(sim.program(addr, src))).unwrap_or(-1)
+    let rc = with(dev, |sim| code(sim.program(addr, src))).unwrap_or(-1);
+    count_down();
+    rc
+}
+
+/// Flash operations (of any device) left until the one after which
+/// `mp_romfs_sim_interrupt` is called; 0: none armed.
+struct Countdown(UnsafeCell<u32>);
+
+// SAFETY: test firmwares call the simulator from one thread only.
+unsafe impl Sync for Countdown {}
+
+static INTERRUPT: Countdown = Countdown(UnsafeCell::new(0));
+
+extern "C" {
+    /// Provided by the test firmware: what a Ctrl-C arriving during a flash
+    /// operation does (`mp_sched_keyboard_interrupt()`: the port's next
+    /// event poll raises KeyboardInterrupt).
+    fn mp_romfs_sim_interrupt();
+}
+
+fn count_down() {
+    // SAFETY: single-threaded, and no other reference to the counter exists.
+    let left = unsafe { &mut *INTERRUPT.0.get() };
+    if *left != 0 {
+        *left -= 1;
+        if *left == 0 {
+            // SAFETY: the hook takes no arguments.
+            unsafe { mp_romfs_sim_interrupt() };
+        }
+    }
+}
+
+/// After `ops` more flash operations (of any simulated device; 0: never),
+/// calls `mp_romfs_sim_interrupt()` once, as if Ctrl-C arrived during that
+/// operation.
+#[no_mangle]
+pub extern "C" fn mp_romfs_sim_interrupt_after(ops: u32) {
+    // SAFETY: single-threaded, and no other reference to the counter exists.
+    unsafe { *INTERRUPT.0.get() = ops };
 }
 
 /// Copies the counters of device `dev` to `out`.  Returns 0, or -1 for
