@@ -362,7 +362,8 @@ impl<'a, F: Flash> Engine<'a, F> {
             let (lo, hi) = (self.st.lo.max(self.io.seg.clip(self.io.seg.unit_at(off).start)), self.st.hi);
             // Bytes outside the pending range must be programmable as they
             // are; the pending sectors the write reaches are settled.
-            let (a, b) = if lo < hi { (lo.clamp(off, end), hi.clamp(off, end)) } else { (end, end) };
+            // (max then min, not clamp: clamp's min <= max check panics.)
+            let (a, b) = if lo < hi { (lo.max(off).min(end), hi.max(off).min(end)) } else { (end, end) };
             self.io.each(off, a, &pieces, false)?;
             self.io.each(b, end, &pieces, false)?;
             self.st.lo = lo;
