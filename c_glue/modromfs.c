@@ -39,6 +39,13 @@
 #error "MICROPY_ROMFS_OP2_BLOCKDEV needs the block view: build with ROMFS_BLOCKDEV=1"
 #endif
 
+// A KeyboardInterrupt raised from a signal handler (unix's standard
+// variant) could jump over the core's frames at any instruction; the flash
+// ports schedule it, and the port's poll raises it between operations.
+#if MICROPY_ASYNC_KBD_INTR
+#error "vfs.rom_ioctl from this module needs MICROPY_ASYNC_KBD_INTR (0)"
+#endif
+
 #if MICROPY_ROMFS_OP2_BLOCKDEV
 static mp_obj_t romfs_segment_obj(mp_int_t id);
 #endif

@@ -16,7 +16,10 @@
 #      tests/ports/<port>/<BOARD>/*.py on that board.
 #   4. mpremote 1.29.0 and 1.26.1 deploying to every segment of every qemu
 #      board (tests/mpremote/deploy_test.py); the unix firmware killed at
-#      every flash operation of a deploy (tests/powercut/unix_powercut.py).
+#      every flash operation of a deploy (tests/unix/unix_powercut.py) and
+#      interrupted by SIGINT in a deploy (tests/unix/unix_sigint.py);
+#      mpremote killed mid-deploy on the board with real flash timings, then
+#      a lone op 5 and a new deploy (tests/mpremote/abort_test.py).
 #   5. Memory checks of the C ABI edge: ASan and valgrind on the C harness,
 #      the unix firmware's C side with ASan+UBSan (tools/memcheck.sh).
 #   6. Size report of the module for each Cortex-M target (figures only).
@@ -85,7 +88,8 @@ unix_tests() {  # on fresh flash files, one test at a time (they share them)
     return $rc
 }
 [ -n "$UNIX" ] && step "firmware tests on unix" unix_tests
-[ -n "$UNIX" ] && step "power cuts in the unix firmware" "$PYTHON" tests/powercut/unix_powercut.py "$UNIX"
+[ -n "$UNIX" ] && step "power cuts in the unix firmware" "$PYTHON" tests/unix/unix_powercut.py "$UNIX"
+[ -n "$UNIX" ] && step "SIGINT (Ctrl-C) in the unix firmware" "$PYTHON" tests/unix/unix_sigint.py "$UNIX"
 
 # The qemu test board, then every port's emulation boards.
 BOARDS=(qemu qemu:ports/qemu/ROMFS_BLOCKDEV)
@@ -110,6 +114,13 @@ for board in "${BOARDS[@]}"; do
     step "mpremote deploys to $board" "$PYTHON" tests/mpremote/deploy_test.py --kernel "$elf" \
         --mpremote "1.29.0=$MPREMOTE_1_29" --mpremote "1.26.1=$MPREMOTE_1_26" "${block_view[@]}"
 done
+
+# Deploys the real client abandons (killed mid-deploy, then a lone op 5,
+# with and without a soft reset), on the board with real flash timings.
+elf=
+step "build qemu:ports/qemu/ROMFS_REALTIME" eval 'elf=$(tools/build-firmware.sh qemu:ports/qemu/ROMFS_REALTIME)'
+[ -n "$elf" ] && step "mpremote killed mid-deploy on qemu:ports/qemu/ROMFS_REALTIME" "$PYTHON" tests/mpremote/abort_test.py \
+    --kernel "$elf" --mpremote "1.26.1=$MPREMOTE_1_26" --mpremote "1.29.0=$MPREMOTE_1_29"
 
 step "memory checks of the C ABI edge" tools/memcheck.sh
 step "size report" tools/size-report.sh
