@@ -75,6 +75,15 @@ $(BUILD)/$(ROMFS_PORT_OBJ): CFLAGS += $(ROMFS_RENAME)
 $(BUILD)/$(ROMFS_PORT_OBJ): $(ROMFS_STAMP)
 endif
 
+# MicroPython scans for qstrs only the sources newer than its last scan: in
+# a folder that holds a stock build, the module's (older) sources would
+# never be scanned (MP_QSTR_romfs undeclared).  A stamp created when the
+# module first appears in the folder is a global qstr dependency, newer
+# than that scan once, so the next scan covers every source.
+ROMFS_QSTR_STAMP := $(BUILD)/romfs/qstr.stamp
+$(shell mkdir -p $(BUILD)/romfs && [ -f $(ROMFS_QSTR_STAMP) ] || touch $(ROMFS_QSTR_STAMP))
+QSTR_GLOBAL_DEPENDENCIES += $(ROMFS_QSTR_STAMP)
+
 # --- Rust side ------------------------------------------------------------
 # Evaluated when the recipe runs, once the port has set all of CFLAGS.
 ROMFS_CPU = $(patsubst -mcpu=%,%,$(filter -mcpu=%,$(CFLAGS)))

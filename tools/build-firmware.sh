@@ -32,4 +32,9 @@ if ! make "${args[@]}" -j"$(nproc)" BUILD="$build" USER_C_MODULES="$ROOT" "${@:2
     echo "build of $name failed (log: $build/build.log)" >&2
     exit 1
 fi
+# A module build is as quiet as a stock one: no linker warning of its own.
+if grep -E "ld: warning|executable stack" "$build/build.log" >&2; then
+    echo "build of $name: the linker warned (log: $build/build.log)" >&2
+    exit 1
+fi
 echo "$out"

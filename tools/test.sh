@@ -7,7 +7,8 @@
 #      generated interface files against a fresh generation (cargo test
 #      --workspace); the simulator crate's tests again with each port's
 #      feature set; then time-boxed fuzz passes (fuzz/, FUZZ_SECONDS).
-#   2. The unix test firmware and every qemu board: the test board
+#   2. The unix test firmware, also built into a folder holding a stock
+#      build of it (tests/build/stock_folder.sh), and every qemu board: the test board
 #      (ports/qemu/ROMFS_AN385), the same with the block view as
 #      rom_ioctl(2)'s result (ports/qemu/ROMFS_BLOCKDEV) and each port's
 #      emulation boards (ports/<port>/qemu/<BOARD>), built with this module.
@@ -89,6 +90,7 @@ unix_tests() {  # on fresh flash files, one test at a time (they share them)
 }
 [ -n "$UNIX" ] && step "firmware tests on unix" unix_tests
 [ -n "$UNIX" ] && step "power cuts in the unix firmware" "$PYTHON" tests/unix/unix_powercut.py "$UNIX"
+step "the module added to a stock build folder (unix)" tests/build/stock_folder.sh
 [ -n "$UNIX" ] && step "SIGINT (Ctrl-C) in the unix firmware" "$PYTHON" tests/unix/unix_sigint.py "$UNIX"
 
 # The qemu test board, then every port's emulation boards.

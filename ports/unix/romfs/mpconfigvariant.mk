@@ -6,5 +6,7 @@ MICROPY_PY_FFI = 0
 ROMFS_TESTBOARD := $(abspath $(VARIANT_DIR)/../../testboard)
 ROMFS_CRATE = mp-romfs-sim
 ROMFS_FEATURES = $(ROMFS_FEATURES_all) host-file
-ROMFS_GLUE = $(ROMFS_TESTBOARD)/romfs_testboard.c $(ROMFS_TESTBOARD)/romfs_testmod.c
+# The glue is outside this folder (whose C files the port always compiles),
+# so that without USER_C_MODULES the variant builds as a stock firmware.
+ROMFS_GLUE = $(ROMFS_TESTBOARD)/romfs_testboard.c $(ROMFS_TESTBOARD)/romfs_testmod.c $(abspath $(VARIANT_DIR)/../romfs_unix.c)
 CFLAGS += -I$(ROMFS_TESTBOARD)
