@@ -37,6 +37,43 @@ def _link_errors(fn):
     return wrapper
 
 
+class LinkSerial:
+    """The serial port with a read-ahead buffer in front of it (shared by
+    mpremote's transport and the stream) and a count of bytes written."""
+
+    def __init__(self, port):
+        self.port, self.buf, self.sent = port, b"", 0
+
+    def fill(self):
+        """Reads what has arrived (waits 0.5 ms if nothing); True if any."""
+        n = self.port.in_waiting
+        if n:
+            self.buf += self.port.read(n)
+        else:
+            time.sleep(0.0005)
+        return bool(n)
+
+    @property
+    def in_waiting(self):
+        return len(self.buf) + self.port.in_waiting
+
+    def inWaiting(self):
+        return self.in_waiting
+
+    def read(self, n=1):
+        if not self.buf:
+            return self.port.read(n)
+        data, self.buf = self.buf[:n], self.buf[n:]
+        return data
+
+    def write(self, data):
+        self.sent += len(data)
+        return self.port.write(data)
+
+    def close(self):
+        self.port.close()
+
+
 class Link:
     """A device in the raw REPL, through mpremote's SerialTransport (so
     device names, raw REPL and raw-paste handling are mpremote's)."""
@@ -49,16 +86,7 @@ class Link:
         except CommandError as e:
             raise DeviceGone(str(e)) from None
         self.transport = state.transport
-        self.serial = self.transport.serial
-        self.sent = 0
-        self._buf = b""
-        write = self.serial.write
-
-        def counting_write(data):
-            self.sent += len(data)
-            return write(data)
-
-        self.serial.write = counting_write
+        self.serial = self.transport.serial = LinkSerial(self.transport.serial)
         self._end_stale_loop()
         self.transport.enter_raw_repl(soft_reset=True)
 
@@ -72,28 +100,29 @@ class Link:
             self.read_until(b"raw REPL; CTRL-B to exit\r\n>", 1.0)
         self.drop_input()
 
+    @property
+    def sent(self):
+        """Bytes written to the link so far."""
+        return self.serial.sent
+
     @_link_errors
     def read_until(self, ending, timeout):
         """Reads up to and including `ending`; returns those bytes, or None
         on timeout (what was read stays buffered)."""
         deadline = time.monotonic() + timeout
+        s = self.serial
         while True:
-            i = self._buf.find(ending)
+            i = s.buf.find(ending)
             if i >= 0:
                 i += len(ending)
-                data, self._buf = self._buf[:i], self._buf[i:]
+                data, s.buf = s.buf[:i], s.buf[i:]
                 return data
-            n = self.serial.in_waiting
-            if n:
-                self._buf += self.serial.read(n)
-            elif time.monotonic() > deadline:
+            if not s.fill() and time.monotonic() > deadline:
                 return None
-            else:
-                time.sleep(0.0005)
 
     def drop_input(self):
-        """Forgets what was read ahead, before mpremote reads the link itself."""
-        self._buf = b""
+        """Forgets what was read ahead."""
+        self.serial.buf = b""
 
     @_link_errors
     def exec(self, code):

@@ -17,7 +17,7 @@ import threading
 import types
 import zlib
 
-from mp_romfs.device import Link
+from mp_romfs.device import Link, LinkSerial
 
 EIO, EINVAL = 5, 22
 
@@ -274,13 +274,4 @@ class FakeLink(Link):
     def __init__(self, device):
         self.device = device
         self.transport = FakeTransport(device)
-        self.serial = FakeSerial(device)
-        self.sent = 0
-        self._buf = b""
-        write = self.serial.write
-
-        def counting_write(data):
-            self.sent += len(data)
-            return write(data)
-
-        self.serial.write = counting_write
+        self.serial = LinkSerial(FakeSerial(device))
