@@ -32,7 +32,7 @@ def _link_errors(fn):
         except (serial.SerialException, OSError, TransportError) as e:
             if isinstance(e, TransportExecError):
                 raise
-            raise DeviceGone(str(e) or type(e).__name__) from None
+            raise DeviceGone("the link to the device broke (%s)" % (str(e) or type(e).__name__)) from None
 
     return wrapper
 

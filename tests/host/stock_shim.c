@@ -27,7 +27,9 @@
 #define STOCK_OP6 (0)
 #endif
 
-static mp_int_t refuse_at[2] = { -1, -1 };
+// The offset of the write to refuse, plus 1 (0: none; zero-initialised,
+// as .bss is, so that no initialised data is needed).
+static mp_int_t refuse_at_plus_1[2];
 
 // Erases every sector of the segment's device that [addr, end) touches.
 static int erase_range(const mp_romfs_segment_t *seg, uint32_t addr, uint32_t end) {
@@ -82,14 +84,14 @@ mp_obj_t mp_vfs_rom_ioctl(size_t n_args, const mp_obj_t *args) {
         if (off + buf.len > seg->len) {
             return MP_OBJ_NEW_SMALL_INT(-MP_EINVAL);
         }
-        if (off == refuse_at[id]) {
-            refuse_at[id] = -1;
+        if (off + 1 == refuse_at_plus_1[id]) {
+            refuse_at_plus_1[id] = 0;
             return MP_OBJ_NEW_SMALL_INT(-MP_EIO);
         }
         return MP_OBJ_NEW_SMALL_INT(mp_romfs_port_program(seg, seg->addr + off, buf.buf, buf.len));
     }
     if (cmd == 7 && n_args == 3) {
-        refuse_at[id] = mp_obj_get_int(args[2]);
+        refuse_at_plus_1[id] = mp_obj_get_int(args[2]) + 1;
         return MP_OBJ_NEW_SMALL_INT(0);
     }
     return MP_OBJ_NEW_SMALL_INT(-MP_EINVAL);
