@@ -15,6 +15,8 @@
 #   4. mpremote 1.29.0 and 1.26.1 deploying to every segment of every qemu
 #      board (tests/mpremote/deploy_test.py); the unix firmware killed at
 #      every flash operation of a deploy (tests/powercut/unix_powercut.py).
+#   4b. mp-romfs (host/): its pytest tests and its end-to-end test on every
+#      qemu board, stock-firmware models included (tests/host/run.sh).
 #   5. Memory checks of the C ABI edge: ASan and valgrind on the C harness,
 #      the unix firmware's C side with ASan+UBSan (tools/memcheck.sh).
 #   6. Size report of the module for each Cortex-M target (figures only).
@@ -96,6 +98,8 @@ for board in "${BOARDS[@]}"; do
     step "mpremote deploys to $board" "$PYTHON" tests/mpremote/deploy_test.py --kernel "$elf" \
         --mpremote "1.29.0=$MPREMOTE_1_29" --mpremote "1.26.1=$MPREMOTE_1_26" "${block_view[@]}"
 done
+
+step "mp-romfs: pytest and deploys to every qemu board" tests/host/run.sh
 
 step "memory checks of the C ABI edge" tools/memcheck.sh
 step "size report" tools/size-report.sh
