@@ -10,7 +10,7 @@ host writes to the link, medians of `runs` runs, four cases:
 each on the board's pty as it is and through tools/link_relay.py at
 11520 bytes/s each way (a 115200-baud UART REPL).  In the same run, the
 raw link rate (random bytes into a device loop doing sys.stdin.readinto
-with Ctrl-C off) gives each row's link limit: the bytes that must change
+with Ctrl-C off), measured before each case, gives each row's link limit: the bytes that must change
 (the 4 KiB units of the new image that differ from the old one) at that
 rate.  Each run alternates the tools and the two versions of its case,
 so that every deploy of cases 1, 3 and 4 replaces the other version.
@@ -198,9 +198,9 @@ def main():
                 with LinkRelay(board.pty, rate) as relay:
                     return fn(relay.pty)
 
-            limit_rate = on_link(raw_rate)
-            print(f"\n{link_name}: raw link rate {limit_rate / 1024:.1f} KiB/s", flush=True)
             for case, pair in cases.items():
+                # Measured for each case: the machine's load may change.
+                limit_rate = on_link(raw_rate)
                 imgs = images[case]
                 # Each deploy replaces the other version (case 2: the same).
                 # mp-romfs's runs first, over its own builds: mpremote's
@@ -214,23 +214,25 @@ def main():
                         results[tool].append(on_link(lambda p: timed(TOOLS[tool], p, pair[v])))
                 need = must_change(imgs[1], imgs[0])
                 row = {"link": link_name, "case": case, "image": len(imgs[0]), "must_change": need,
-                       "limit": need / limit_rate}
+                       "rate": limit_rate, "limit": need / limit_rate}
                 for tool, res in results.items():
                     row[tool] = (statistics.median(r[0] for r in res), statistics.median(r[1] for r in res))
                 rows.append(row)
+                if not rows[:-1] or rows[-2]["link"] != link_name:
+                    print(HEAD)
                 print_row(row, flush=True)
     print()
     print_table(rows)
 
 
-HEAD = (f"{'link':7} {'case':18} {'image':>8} {'to change':>9} {'limit s':>8} | {'mpremote s':>10} {'bytes':>9} | "
+HEAD = (f"{'link':7} {'case':18} {'image':>8} {'to change':>9} {'raw KiB/s':>9} {'limit s':>8} | {'mpremote s':>10} {'bytes':>9} | "
         f"{'mp-romfs s':>10} {'bytes':>9} | {'ours/limit':>10} {'mpremote/ours':>13} {'bytes ours/image':>16} {'bytes ours/mpremote':>19}")
 
 
 def print_row(r, **kw):
     (mt, mb), (ot, ob) = r["mpremote"], r["mp-romfs"]
     lim = f"{ot / r['limit']:10.2f}" if r["limit"] else f"{'-':>10}"
-    print(f"{r['link']:7} {r['case']:18} {r['image']:8} {r['must_change']:9} {r['limit']:8.1f} | {mt:10.1f} {mb:9} | "
+    print(f"{r['link']:7} {r['case']:18} {r['image']:8} {r['must_change']:9} {r['rate'] / 1024:9.1f} {r['limit']:8.1f} | {mt:10.1f} {mb:9} | "
           f"{ot:10.1f} {ob:9} | {lim} {mt / ot:13.1f} {ob / r['image']:16.3f} {ob / mb:19.3f}", **kw)
 
 

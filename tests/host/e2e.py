@@ -129,17 +129,16 @@ def deploy(pty, folder, seg, *extra):
 
 
 def writing_deploy(pty, folder, seg):
-    """A deploy, started, once it has been writing for a moment (or has
-    ended)."""
+    """A deploy, started, once it has written 30 % (or has ended)."""
     p = subprocess.Popen([MP_ROMFS, "deploy", str(folder), "-p", str(seg), "-d", pty],
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     os.set_blocking(p.stdout.fileno(), False)
     seen = b""
     deadline = time.monotonic() + 60
-    while b"write:" not in seen and p.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.02)
+    # tqdm's write bar at 30 % or more: the first units are on the device.
+    while not re.search(rb"write: +([3-9]\d|100)%", seen) and p.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
         seen += p.stdout.read() or b""
-    time.sleep(0.6)
     return p
 
 
