@@ -6,6 +6,7 @@ a qemu board's pty.  Clients open `relay.pty` instead of the board's.
 """
 
 import os
+import select
 import threading
 import time
 import tty
@@ -34,17 +35,21 @@ class LinkRelay:
         due = time.monotonic()
         chunk = max(1, self.rate // 100)
         while not self.stopping:
+            if not select.select([src], [], [], 0.1)[0]:
+                continue
             try:
                 data = os.read(src, chunk)
+                due = max(due, time.monotonic()) + len(data) / self.rate
+                os.write(dst, data)
             except OSError:
                 return
-            due = max(due, time.monotonic()) + len(data) / self.rate
-            os.write(dst, data)
             pause = due - time.monotonic()
             if pause > 0:
                 time.sleep(pause)
 
     def __exit__(self, *exc):
         self.stopping = True
+        for t in self.threads:
+            t.join()
         for fd in (self.master, self.slave, self.dev):
             os.close(fd)
