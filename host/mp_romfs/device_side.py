@@ -39,12 +39,20 @@ except ImportError:
 _rf_seg = vfs.rom_ioctl(2, _RF_ID)
 _rf_blk = hasattr(_rf_seg, "ioctl")
 _rf_bs = _rf_seg.ioctl(5, 0) if _rf_blk else 0
+# The bytes as mapped, where the object has them (a memoryview, or this
+# module's block view): readblocks shows a header the block view holds
+# in RAM until ioctl(3), which an interrupted deploy never sent, and that
+# image does not mount.
+try:
+    _rf_mem = memoryview(_rf_seg)
+except TypeError:
+    _rf_mem = None
 
 
 def _rf_parts(off, n):
     # The segment's bytes [off, off + n), as buffers.
-    if not _rf_blk:
-        yield memoryview(_rf_seg)[off : off + n]
+    if _rf_mem is not None:
+        yield _rf_mem[off : off + n]
         return
     b = bytearray(min(n, 4096))
     while n:
