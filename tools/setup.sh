@@ -6,7 +6,8 @@
 #                     to build core for thumb targets), libclang (bindgen).
 #   MicroPython       $MICROPY_DIR if set, else Debian's source package of
 #                     micropython (1.26.1) in .cache/.
-#   Python            one venv per mpremote version, pinned (tools/requirements-*.txt).
+#   Python            one venv per mpremote version, pinned (tools/requirements-*.txt);
+#                     mp-romfs (host/) in the 1.29.0 one (tools/requirements-mp-romfs.txt).
 #
 # Prints the variables the other scripts use (source it, or read .cache/env).
 set -euo pipefail
@@ -83,6 +84,16 @@ for version in 1.29.0 1.26.1; do
     fi
 done
 
+# mp-romfs (host/, editable) in the mpremote 1.29.0 venv, its dependencies pinned.
+venv=$CACHE/venv-mpremote-1.29.0
+req=$ROOT/tools/requirements-mp-romfs.txt
+if [ ! -x "$venv/bin/mp-romfs" ] || ! cmp -s "$req" "$venv/.mp-romfs-installed"; then
+    say "mp-romfs in the mpremote 1.29.0 venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check -r "$req"
+    "$venv/bin/pip" install -q --disable-pip-version-check --no-deps --no-build-isolation -e "$ROOT/host"
+    cp "$req" "$venv/.mp-romfs-installed"
+fi
+
 cat > "$CACHE/env" <<EOF
 ROOT=$ROOT
 CACHE=$CACHE
@@ -92,5 +103,6 @@ DEB_CARGO=$DEB_CARGO
 MPREMOTE_1_29=$CACHE/venv-mpremote-1.29.0/bin/mpremote
 MPREMOTE_1_26=$CACHE/venv-mpremote-1.26.1/bin/mpremote
 PYTHON=$CACHE/venv-mpremote-1.29.0/bin/python
+MP_ROMFS=$CACHE/venv-mpremote-1.29.0/bin/mp-romfs
 EOF
 say "ready (variables in .cache/env)"

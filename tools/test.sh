@@ -21,6 +21,8 @@
 #      interrupted by SIGINT in a deploy (tests/unix/unix_sigint.py);
 #      mpremote killed mid-deploy on the board with real flash timings, then
 #      a lone op 5 and a new deploy (tests/mpremote/abort_test.py).
+#   4b. mp-romfs (host/): its pytest tests and its end-to-end test on every
+#      qemu board, stock-firmware models included (tests/host/run.sh).
 #   5. Memory checks of the C ABI edge: ASan and valgrind on the C harness,
 #      the unix firmware's C side with ASan+UBSan (tools/memcheck.sh).
 #   6. Size report of the module for each Cortex-M target (figures only).
@@ -123,6 +125,8 @@ elf=
 step "build qemu:ports/qemu/ROMFS_REALTIME" eval 'elf=$(tools/build-firmware.sh qemu:ports/qemu/ROMFS_REALTIME)'
 [ -n "$elf" ] && step "mpremote killed mid-deploy on qemu:ports/qemu/ROMFS_REALTIME" "$PYTHON" tests/mpremote/abort_test.py \
     --kernel "$elf" --mpremote "1.26.1=$MPREMOTE_1_26" --mpremote "1.29.0=$MPREMOTE_1_29"
+
+step "mp-romfs: pytest and deploys to every qemu board" tests/host/run.sh
 
 step "memory checks of the C ABI edge" tools/memcheck.sh
 step "size report" tools/size-report.sh

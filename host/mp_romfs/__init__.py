@@ -1,0 +1,1 @@
+"""mp-romfs: a host deploy tool for MicroPython ROMFS partitions."""
