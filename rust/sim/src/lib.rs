@@ -32,3 +32,5 @@ pub mod nor;
 pub mod rig;
 #[cfg(feature = "std")]
 pub mod setups;
+#[cfg(feature = "std")]
+pub mod storage;
