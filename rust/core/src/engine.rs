@@ -347,6 +347,10 @@ impl<'a, F: Flash> Engine<'a, F> {
         if off & (unit - 1) != 0 {
             return Err(Error::NotAligned);
         }
+        // An empty write does nothing (not even hold the header).
+        if data.is_empty() {
+            return Ok(());
+        }
         let whole = data.len() & !(unit as usize - 1);
         let (body, rest) = data.split_at(whole);
         let mut pad = [self.io.seg.erased; HOLD_MAX];

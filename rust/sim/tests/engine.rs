@@ -286,6 +286,20 @@ fn a_failed_write_is_never_committed() {
 }
 
 #[test]
+fn an_empty_write_does_nothing() {
+    // Found by the fuzz target (SAMD21 set): an empty write at 0 after a
+    // deploy held an erased header, and op 5 then refused.
+    let mut rig = nor();
+    let img = image(20 * K as usize, 3);
+    rig.deploy(Client::Mpremote129, &img);
+    rig.take_log();
+    assert_eq!(rig.write(0, &[]), 0);
+    assert_eq!(rig.complete(), 0);
+    assert!(rig.take_log().is_empty());
+    assert!(holds(rig.mem(), &img));
+}
+
+#[test]
 fn op5_commits_only_once_the_writes_reached_the_image_end() {
     let mut rig = nor();
     let img = image(40 * K as usize, 12);
