@@ -216,7 +216,7 @@ class StreamChannel:
         self.link, self.kind, self.window, self.wbits = link, kind, window, wbits
         self.dead = False
         link.transport.exec_raw_no_follow(device_program(seg_id) + "\n_rf_loop()\n")
-        first = self.readline(10)
+        first = self.readline(30)  # it compiles the device program first
         if first != "R":
             link.drop_input()
             out, err = link.transport.follow(5)
@@ -274,14 +274,14 @@ class StreamChannel:
             return
         self.dead = True
         self._send(Call("Q"))
-        while self.readline(10) != "0":
+        while self.readline(30) != "0":
             pass
         self._follow()
 
     def _follow(self):
         # The raw command's end: its output and error output, each ended by 0x04.
-        out = self.link.read_until(b"\x04", 10)
-        err = self.link.read_until(b"\x04", 10)
+        out = self.link.read_until(b"\x04", 30)
+        err = self.link.read_until(b"\x04", 30)
         if out is None or err is None:
             raise DeviceGone("the device loop did not end")
         if err[:-1].strip():

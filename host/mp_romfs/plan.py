@@ -75,7 +75,10 @@ def plan_deploy(seg, length, changed):
     - stock firmware without op 6: one prepare (erases all), every byte
       written, the header's piece last;
     - a block device: block 0 erased first, each changed block erased and
-      written, then block 0 (its header's piece last), then a sync.
+      written (with this module's block view also the image's last block:
+      its sync commits the held header only once the writes of the deploy
+      reached the image's end), then block 0 (its header's piece last),
+      then a sync.
     """
     u = seg.unit
     last = (length - 1) // u if u else 0
@@ -85,7 +88,7 @@ def plan_deploy(seg, length, changed):
 
     if seg.block:
         steps = [Step("E", 0)]
-        for i in changed:
+        for i in sorted(set(changed) | ({last} if seg.ours else set())):
             if i != 0:
                 steps += [Step("E", i), write(i, i + 1)]
         return steps + [Step("W", 0, min(u, length), True), Step("S")]

@@ -64,6 +64,17 @@ def test_block_device_erases_block0_first_and_writes_it_last():
     ]
 
 
+def test_this_modules_block_view_also_gets_the_last_block():
+    seg = Segment(0, 16 * K, True, K, True)
+    assert plan_deploy(seg, 4 * K - 8, [1]) == [
+        Step("E", 0),
+        Step("E", 1), Step("W", K, K),
+        Step("E", 3), Step("W", 3 * K, K - 8),
+        Step("W", 0, K, True),
+        Step("S"),
+    ]
+
+
 def test_pieces_pad_the_image_end_to_the_program_unit():
     assert pieces(Step("W", 0, 10), K, 16) == [(0, 10, 16)]
     assert pieces(Step("W", K, 2 * K), K, 16) == [(K, K, K), (2 * K, K, K)]
