@@ -4,8 +4,10 @@
 #   tools/build-firmware.sh qemu          the MPS2_AN385 test board (ports/qemu/ROMFS_AN385)
 #   tools/build-firmware.sh qemu:<dir>    any qemu board folder of this repository,
 #                                         e.g. qemu:ports/stm32/qemu/STM32F767
-# Build folders are .cache/build/<name>; the log of the last build is there too.
-# The qemu builds share one Cargo folder, so Rust's core is built once.
+#   tools/build-firmware.sh unix|qemu... VAR=value...   with these make settings too
+# Build folders are .cache/build/<name> ($ROMFS_BUILD if set); the log of the
+# last build is there too.  The qemu builds share one Cargo folder, so Rust's
+# core is built once.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=/dev/null
@@ -14,8 +16,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 name=$1
 board=
 case "$name" in qemu) board=ports/qemu/ROMFS_AN385 ;; qemu:*) board=${name#qemu:} ;; esac
-build=$CACHE/build/$(echo "$name" | tr ':/' '--')
-mkdir -p "$build"
+build=${ROMFS_BUILD:-$CACHE/build/$(echo "$name" | tr ':/' '--')}
 case "$name" in
     unix)
         args=(-C "$MICROPY_DIR/ports/unix" VARIANT_DIR="$ROOT/ports/unix/romfs")
@@ -27,6 +28,13 @@ case "$name" in
         out=$build/firmware.elf ;;
     *) echo "usage: $0 unix|qemu|qemu:<board folder>" >&2; exit 2 ;;
 esac
+# MicroPython's objects do not depend on the make settings (a board's make
+# files, tests/lib/freeze.mk, the command line): a build folder made with
+# other ones is built afresh.
+settings=$( { printf '%s\n' "${args[@]}" "${@:2}"; cat "$ROOT/micropython.mk"
+              find "$ROOT/ports" "$ROOT/rust/core" "$ROOT/tests/lib" -name '*.mk' | sort | xargs cat; } | sha256sum)
+[ "$(cat "$build/.settings" 2>/dev/null)" = "$settings" ] || rm -rf "$build"
+mkdir -p "$build"
 if ! make "${args[@]}" -j"$(nproc)" BUILD="$build" USER_C_MODULES="$ROOT" "${@:2}" > "$build/build.log" 2>&1; then
     tail -40 "$build/build.log" >&2
     echo "build of $name failed (log: $build/build.log)" >&2
@@ -37,4 +45,5 @@ if grep -E "ld: warning|executable stack" "$build/build.log" >&2; then
     echo "build of $name: the linker warned (log: $build/build.log)" >&2
     exit 1
 fi
+echo "$settings" > "$build/.settings"
 echo "$out"

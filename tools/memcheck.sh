@@ -30,17 +30,15 @@ valgrind --error-exitcode=1 --leak-check=full --show-possibly-lost=no --errors-f
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 
 echo "--- unix firmware with -fsanitize=address,undefined: tests/firmware"
-build=$CACHE/build/unix-sanitize
-if make -C "$MICROPY_DIR/ports/unix" -j"$(nproc)" VARIANT_DIR="$ROOT/ports/unix/romfs" USER_C_MODULES="$ROOT" BUILD="$build" \
+if exe=$(ROMFS_BUILD=$CACHE/build/unix-sanitize tools/build-firmware.sh unix \
         CFLAGS_EXTRA="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
-        LDFLAGS_EXTRA="-fsanitize=address,undefined" > "$build.log" 2>&1; then
+        LDFLAGS_EXTRA="-fsanitize=address,undefined"); then
     files=$(mktemp -d)
-    (cd "$MICROPY_DIR/tests" && MICROPY_ROMFS_DIR=$files MICROPY_MICROPYTHON=$build/micropython \
+    (cd "$MICROPY_DIR/tests" && MICROPY_ROMFS_DIR=$files MICROPY_MICROPYTHON=$exe \
         ASAN_OPTIONS=detect_leaks=0 "$PYTHON" ./run-tests.py -j 1 --result-dir "$CACHE/results/sanitize" "$ROOT"/tests/firmware/*.py | tail -3)
     [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
     rm -rf "$files"
 else
-    tail -20 "$build.log"
     status=1
 fi
 [ $status -eq 0 ] && echo "memcheck: nothing reported" || echo "memcheck: FAILED"

@@ -5,7 +5,8 @@
 #                     rustc-web/cargo-web/rust-web-src (Rust with its source,
 #                     to build core for thumb targets), libclang (bindgen).
 #   MicroPython       $MICROPY_DIR if set, else Debian's source package of
-#                     micropython (1.26.1) in .cache/.
+#                     micropython (1.26.1) in .cache/; its mpy-cross, which
+#                     freezes tests/lib into the test firmwares.
 #   Python            one venv per mpremote version, pinned (tools/requirements-*.txt);
 #                     mp-romfs (host/) in the 1.29.0 one (tools/requirements-mp-romfs.txt).
 #
@@ -69,6 +70,14 @@ if [ -z "${MICROPY_DIR:-}" ]; then
         rm -rf "$MICROPY_DIR" && mv "$MICROPY_DIR.tmp" "$MICROPY_DIR"
         say "$(basename "$apt_dir"/micropython_*.dsc .dsc) in $MICROPY_DIR"
     fi
+fi
+
+# mpy-cross, built on its own: a firmware build would make it too, but with
+# the firmware's BUILD and flags passed down.  Nothing to do once built.
+if ! make -C "$MICROPY_DIR/mpy-cross" -j"$(nproc)" > "$CACHE/mpy-cross.log" 2>&1; then
+    tail -20 "$CACHE/mpy-cross.log"
+    say "building mpy-cross failed (log: $CACHE/mpy-cross.log)"
+    exit 1
 fi
 
 # --- Python venvs (pinned) --------------------------------------------------

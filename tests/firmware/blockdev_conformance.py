@@ -16,6 +16,7 @@
 import vfs
 import romfs
 import romfs_test
+from romfs_testlib import unmount_rom
 
 EINVAL = 22
 EIO = 5
@@ -205,10 +206,7 @@ def locked_ranges(addr, length, base, runs):
 for k, v in sorted(suite(PyFlashBlockDev(2, 4096, 1, 0xFF, 0), bytearray(4096), 0xFF).items()):
     print(k, v)
 
-try:
-    vfs.umount("/rom")
-except OSError:
-    pass
+unmount_rom()
 n = vfs.rom_ioctl(1)
 print("romfs.segment of each id; bad ids:", [outcome(romfs.segment, i) for i in (-1, n, "0")])
 # Each segment: the same results as a Python device of its rules.

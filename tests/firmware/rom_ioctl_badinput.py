@@ -12,6 +12,7 @@ import binascii
 import sys
 import vfs
 import romfs_test
+from romfs_testlib import deploy
 
 EINVAL, EIO = -22, -5
 n = vfs.rom_ioctl(1)
@@ -47,20 +48,12 @@ def image(length):
     return head + bytes(i * 7 & 0xFF for i in range(payload))
 
 
-def deploy(seg, img):
-    vfs.rom_ioctl(3, seg, len(img))
-    chunk = max(4096, vfs.rom_ioctl(3, seg, len(img)))
-    for off in range(0, len(img), chunk):
-        vfs.rom_ioctl(4, seg, off, img[off : off + chunk])
-    return vfs.rom_ioctl(5, seg)
-
-
 def word(v, result):
     # What a call with integer v gives: OverflowError beyond the word.
     return OverflowError if v > sys.maxsize or v < -sys.maxsize - 1 else result
 
 
-print("setup", deploy(w, image(8192)))
+print("setup", *deploy(w, image(8192), four_arg=False))
 
 # (description, args, expected, valid): valid rows may change flash.
 ROWS = [

@@ -6,51 +6,9 @@
 import sys
 import vfs
 import romfs_test
+from romfs_testlib import deploy, romfs, unmount_rom
 
-
-def vuint(n):
-    out = [n & 0x7F]
-    n >>= 7
-    while n:
-        out.append(0x80 | (n & 0x7F))
-        n >>= 7
-    return bytes(reversed(out))
-
-
-def record(kind, payload):
-    return vuint(kind) + vuint(len(payload)) + payload
-
-
-def romfs(files):
-    payload = b"".join(record(5, vuint(len(name)) + name + record(2, data)) for name, data in files)
-    if len(payload) % 2:
-        payload += record(1, b"")  # a ROMFS image is an even number of bytes
-    return record(0x14A6B1, payload)
-
-
-def deploy(seg, img, four_arg):
-    step = vfs.rom_ioctl(6, seg)
-    if four_arg and step > 0:
-        off = 0
-        while off < len(img):
-            n = (min(len(img) - off, 32768) + step - 1) // step * step
-            unit = vfs.rom_ioctl(3, seg, off, n)
-            off += n
-    else:
-        unit = vfs.rom_ioctl(3, seg, len(img))
-    chunk = max(4096, unit)
-    ok = True
-    for off in range(0, len(img), chunk):
-        buf = img[off : off + chunk]
-        buf += bytes(chunk - len(buf))  # mpremote pads the last chunk with zeros
-        ok = ok and vfs.rom_ioctl(4, seg, off, buf) == 0
-    return ok and vfs.rom_ioctl(5, seg) == 0
-
-
-try:
-    vfs.umount("/rom")
-except OSError:
-    pass
+unmount_rom()
 
 # Every check is listed here, so that each board prints the same lines.
 results = dict.fromkeys(
@@ -83,7 +41,7 @@ for seg in range(vfs.rom_ioctl(1)):
         img = romfs([(name.encode() + b".py", b"x = %d\n" % (42 + seg)), (b"data.bin", data)])
         if len(img) + 4096 > length:
             img = romfs([(name.encode() + b".py", b"x = %d\n" % (42 + seg))])
-        check("deploy returns 0", deploy(seg, img, four_arg))
+        check("deploy returns 0", deploy(seg, img, four_arg) == [0])
         rom = vfs.rom_ioctl(2, seg)
         check("bytes match", bytes(rom[: len(img)]) == img)
         vfs.mount(vfs.VfsRom(rom), "/r")
@@ -97,7 +55,7 @@ for seg in range(vfs.rom_ioctl(1)):
         sys.path.pop()
         vfs.umount("/r")
     changed = img[:-100] + bytes(b ^ 0xFF for b in img[-100:])
-    check("changed image deploys", deploy(seg, changed, True))
+    check("changed image deploys", deploy(seg, changed) == [0])
     check("changed bytes match", bytes(vfs.rom_ioctl(2, seg)[: len(changed)]) == changed)
 
 # Writes of 1..2*unit-1 bytes at the start of a prepared range of the last

@@ -8,61 +8,21 @@
 import sys
 import vfs
 import romfs_test
-
-
-def vuint(n):
-    out = [n & 0x7F]
-    n >>= 7
-    while n:
-        out.append(0x80 | (n & 0x7F))
-        n >>= 7
-    return bytes(reversed(out))
-
-
-def record(kind, payload):
-    return vuint(kind) + vuint(len(payload)) + payload
-
-
-def romfs(files):
-    payload = b"".join(record(5, vuint(len(name)) + name + record(2, data)) for name, data in files)
-    if len(payload) % 2:
-        payload += record(1, b"")  # a ROMFS image is an even number of bytes
-    return record(0x14A6B1, payload)
-
-
-def deploy(seg, img, four_arg):
-    step = vfs.rom_ioctl(6, seg)
-    if four_arg and step > 0:
-        off = 0
-        while off < len(img):
-            n = (min(len(img) - off, 32768) + step - 1) // step * step
-            unit = vfs.rom_ioctl(3, seg, off, n)
-            off += n
-    else:
-        unit = vfs.rom_ioctl(3, seg, len(img))
-    chunk = max(4096, unit)
-    for off in range(0, len(img), chunk):
-        buf = img[off : off + chunk]
-        buf += bytes(chunk - len(buf))  # mpremote pads the last chunk with zeros
-        assert vfs.rom_ioctl(4, seg, off, buf) == 0
-    return vfs.rom_ioctl(5, seg)
+from romfs_testlib import deploy, romfs, unmount_rom
 
 
 def erases(seg):
     return romfs_test.stats(seg)[0]
 
 
-try:
-    vfs.umount("/rom")
-except OSError:
-    pass
+unmount_rom()
 
 data = bytes(range(251)) * 37  # 9287 bytes: chunks end in an odd tail
 for seg in range(2):
     for four_arg in (False, True):
         name = "mod%d%d" % (seg, four_arg)
         img = romfs([(name.encode() + b".py", b"x = %d\n" % (6 * 7 + seg)), (b"data.bin", data)])
-        print("deploy", seg, "4-arg" if four_arg else "3-arg", len(img), deploy(seg, img, four_arg))
+        print("deploy", seg, "4-arg" if four_arg else "3-arg", len(img), *deploy(seg, img, four_arg))
         rom = vfs.rom_ioctl(2, seg)
         print("  bytes match", bytes(rom[: len(img)]) == img)
         vfs.mount(vfs.VfsRom(rom), "/r")
@@ -73,10 +33,10 @@ for seg in range(2):
         sys.path.pop()
         vfs.umount("/r")
     before = erases(seg)
-    print("  same image again", deploy(seg, img, True), "erases", erases(seg) - before)
+    print("  same image again", *deploy(seg, img), "erases", erases(seg) - before)
     changed = img[:-100] + bytes(b ^ 0xFF for b in img[-100:])
     before = erases(seg)
-    print("  changed tail", deploy(seg, changed, True), "erases", erases(seg) - before)
+    print("  changed tail", *deploy(seg, changed), "erases", erases(seg) - before)
     print("  bytes match", bytes(vfs.rom_ioctl(2, seg)[: len(changed)]) == changed)
     print("  violations", romfs_test.stats(seg)[5])
 

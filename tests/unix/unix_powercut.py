@@ -8,11 +8,14 @@ own vfs.VfsRom what mounts.
 For every operation index of each deploy, on both segments of the test
 board, and each tear model: the outcome must be the old image, no
 mountable image, or the new image.  Prints the counts and exits 1 on any
-violation.
+violation.  The images are what mpremote builds from a folder
+(mpremote.romfs), so this runs in the mpremote 1.29.0 venv:
 
-    python unix_powercut.py <unix micropython>
+    .cache/venv-mpremote-1.29.0/bin/python unix_powercut.py <unix micropython>
 """
 
+import contextlib
+import io
 import os
 import shutil
 import subprocess
@@ -20,27 +23,15 @@ import sys
 import tempfile
 from pathlib import Path
 
+from mpremote.romfs import make_romfs
+
+# The deploy, in the firmware: romfs_testlib (tests/lib, frozen into it)
+# makes mpremote's calls.
 DEPLOY = """
-import vfs, romfs_test
-seg, new_mpremote = {seg}, {new}
+import romfs_test, romfs_testlib
+seg = {seg}
 with open({path!r}, 'rb') as f:
-    img = f.read()
-size = len(vfs.rom_ioctl(2, seg))
-step = vfs.rom_ioctl(6, seg) if new_mpremote else 0
-unit = 0
-if 0 < step < size:
-    off = 0
-    while off < len(img):
-        n = (min(len(img) - off, 32768) + step - 1) // step * step
-        unit = vfs.rom_ioctl(3, seg, off, n)
-        off += n
-else:
-    unit = vfs.rom_ioctl(3, seg, len(img))
-chunk = max(4096, unit)
-for off in range(0, len(img), chunk):
-    buf = img[off:off + chunk]
-    vfs.rom_ioctl(4, seg, off, buf + bytes(chunk - len(buf)))
-vfs.rom_ioctl(5, seg)
+    romfs_testlib.deploy(seg, f.read(), four_arg={new})
 s = romfs_test.stats(seg)
 print('OPS', s[0] + s[1])
 """
@@ -59,25 +50,13 @@ else:
 """
 
 
-def vuint(n):
-    out = [n & 0x7F]
-    n >>= 7
-    while n:
-        out.append(0x80 | (n & 0x7F))
-        n >>= 7
-    return bytes(reversed(out))
-
-
-def record(kind, payload):
-    return vuint(kind) + vuint(len(payload)) + payload
-
-
-def image(tag, size):
-    data = bytes((i * 31 + len(tag)) & 0xFF for i in range(size))
-    payload = record(5, vuint(len(tag)) + tag + record(2, data))
-    if len(payload) % 2:
-        payload += record(1, b"")
-    return record(0x14A6B1, payload)
+def image(folder, name, size):
+    """The image `mpremote romfs deploy` builds from `folder`, which gets
+    one file `name` of `size` bytes."""
+    folder.mkdir()
+    (folder / name).write_bytes(bytes((i * 31 + len(name)) & 0xFF for i in range(size)))
+    with contextlib.redirect_stdout(io.StringIO()):  # its listing of the folder
+        return make_romfs(str(folder), mpy_cross=False)
 
 
 def run(exe, files, script, cut=None):
@@ -95,8 +74,8 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         old, new = tmp / "old.img", tmp / "new.img"
-        old.write_bytes(image(b"old.bin", 20000))
-        new.write_bytes(image(b"new.bin", 30000))
+        old.write_bytes(image(tmp / "old", "old.bin", 20000))
+        new.write_bytes(image(tmp / "new", "new.bin", 30000))
         for seg in (0, 1):
             for new_mpremote in (True, False):
                 # The old image in place, as the starting flash of every run.

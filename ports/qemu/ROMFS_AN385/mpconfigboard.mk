@@ -24,7 +24,8 @@ MPY_CROSS_FLAGS += -march=armv7m
 # The port's config switches vfs.rom_ioctl off (1.26.1) or ties it to its own
 # ROMFS (master); this config file includes the port's and switches it on.
 CFLAGS += -DMP_CONFIGFILE='"romfs_qemu_config.h"' -I$(ROMFS_AN385_DIR)
-FROZEN_MANIFEST =
+# romfs_testlib, the on-device tests' shared module.
+include $(abspath $(ROMFS_AN385_DIR)/../../../tests/lib/freeze.mk)
 
 ROMFS_TESTBOARD := $(abspath $(ROMFS_AN385_DIR)/../../testboard)
 CFLAGS += -I$(ROMFS_TESTBOARD) -DROMFS_TESTBOARD_F767_BASE=0x21000000 -DROMFS_TESTBOARD_NOR_BASE=0x21200000

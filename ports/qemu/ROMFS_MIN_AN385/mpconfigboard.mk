@@ -8,3 +8,5 @@ ROMFS_GLUE = $(abspath $(BOARD_DIR)/romfs_min.c)
 # and the stock heap, so that only the module differs from a stock build.
 ROMFS_BLOCKDEV = 0
 MICROPY_HEAP_SIZE = 143360
+# No frozen test module (tests/lib) either: the stock build freezes nothing.
+FROZEN_MANIFEST =

@@ -16,10 +16,11 @@ LDSCRIPT = $(abspath $(BOARD_DIR)/../samd_emu.ld)
 # A heap that holds a whole 256K (and up to 608K) block twice over, for the
 # block-device conformance test (the machine has 4 MiB of RAM).
 MICROPY_HEAP_SIZE = 3145728
-FROZEN_MANIFEST =
 
 SAMD_EMU_DIR := $(abspath $(BOARD_DIR)/..)
 SAMD_EMU_REPO := $(abspath $(SAMD_EMU_DIR)/../../..)
+# romfs_testlib, the on-device tests' shared module.
+include $(SAMD_EMU_REPO)/tests/lib/freeze.mk
 
 # Partition offset from the flash base, and size, in bytes (the samd
 # Makefile passes these to its linker script with --defsym).

@@ -18,7 +18,8 @@ LDSCRIPT = mcu/arm/mps2.ld
 MICROPY_HEAP_SIZE = 3145728
 SRC_BOARD_O = shared/runtime/gchelper_native.o shared/runtime/gchelper_thumb2.o
 MPY_CROSS_FLAGS += -march=armv7m
-FROZEN_MANIFEST =
+# romfs_testlib, the on-device tests' shared module.
+include $(ROMFS_REPO)/tests/lib/freeze.mk
 
 # The board's config includes the port's and switches vfs.rom_ioctl on.
 CFLAGS += -DMP_CONFIGFILE='"romfs_board.h"' -I$(BOARD_DIR)

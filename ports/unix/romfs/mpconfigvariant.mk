@@ -1,5 +1,6 @@
 # Build: make -C <micropython>/ports/unix VARIANT_DIR=<this folder> USER_C_MODULES=<repository>
-FROZEN_MANIFEST =
+# romfs_testlib, the on-device tests' shared module.
+include $(abspath $(VARIANT_DIR)/../../../tests/lib/freeze.mk)
 MICROPY_PY_SSL = 0
 MICROPY_PY_BTREE = 0
 MICROPY_PY_FFI = 0

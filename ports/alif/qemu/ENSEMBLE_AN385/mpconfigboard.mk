@@ -25,7 +25,8 @@ MPY_CROSS_FLAGS += -march=armv7m
 # The qemu port's config with vfs.rom_ioctl on, plus what an alif board's
 # mpconfigboard.h sets (ROMFS partitions, OSPI) and the emulation's init.
 CFLAGS += -DMP_CONFIGFILE='"romfs_alif_config.h"' -I$(ALIF_EMU_DIR)
-FROZEN_MANIFEST =
+# romfs_testlib, the on-device tests' shared module.
+include $(abspath $(ALIF_EMU_DIR)/../../../../tests/lib/freeze.mk)
 
 # Headers: stand-ins for the Alif DFP's (mram.h, global_map.h), then the
 # alif port's own mpu.h and ospi_flash.h from this MicroPython tree, searched

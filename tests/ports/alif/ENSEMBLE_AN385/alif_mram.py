@@ -6,6 +6,7 @@
 import vfs
 import romfs_test
 import alif_emu
+from romfs_testlib import unmount_rom
 
 SEG, DEV = 1, 0
 EINVAL = -22
@@ -24,10 +25,7 @@ def state():
     return {"writable": s[0], "mpu": s[1], "units": s[2], "faults": s[6]}
 
 
-try:
-    vfs.umount("/rom")
-except OSError:
-    pass
+unmount_rom()
 
 addr, length, base, runs, mask, unit, erased, flags = romfs_test.geometry(SEG)
 print("geometry", hex(addr), length, hex(base), runs, mask, unit, erased, flags)

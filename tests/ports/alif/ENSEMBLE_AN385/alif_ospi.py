@@ -6,6 +6,7 @@
 import vfs
 import romfs_test
 import alif_emu
+from romfs_testlib import prepare, unmount_rom
 
 SEG, DEV = 0, 1
 EINVAL = -22
@@ -37,16 +38,12 @@ def chunk(tag, off):
     return bytes(((off >> 12) * 7 + i * 31 + tag) & 0xFF for i in range(4096))
 
 
-def deploy(tag, size, step):
+def deploy(tag, size):
     # As mpremote 1.29.0: 4-arg prepares of up to 32 KiB, then 4 KiB writes
     # (the last one zero-padded), then op 5.  Returns (result, erases,
     # sector erases, block erases, modelled ms typ, worst call ms max).
     e0, s0 = emu(), romfs_test.stats(DEV)
-    off = 0
-    while off < size:
-        n = (min(size - off, 32768) + step - 1) // step * step
-        vfs.rom_ioctl(3, SEG, off, n)
-        off += n
+    prepare(SEG, size)
     ok = True
     worst = 0
     for off in range(0, size, 4096):
@@ -59,10 +56,7 @@ def deploy(tag, size, step):
             (s1[3] - s0[3]) // 1000000, worst // 1000000)
 
 
-try:
-    vfs.umount("/rom")
-except OSError:
-    pass
+unmount_rom()
 
 addr, length, base, runs, mask, unit, erased, flags = romfs_test.geometry(SEG)
 print("geometry", hex(addr), length, base, runs, hex(mask), unit, erased, flags)
@@ -101,10 +95,10 @@ print("across pages", vfs.rom_ioctl(4, SEG, 8192 + 200, memoryview(raw)[1:1001])
 # image erases whole 64 KiB blocks; the same image again erases nothing; one
 # of 200 KiB erases three blocks and the two 4 KiB sectors of its tail.  Each
 # write call takes at most one block erase (1 s at the datasheet maximum).
-print("blank 256K", deploy(1, 262144, step))
-print("again 256K", deploy(2, 262144, step))
-print("same 256K", deploy(2, 262144, step))
-print("again 200K", deploy(3, 204800, step))
+print("blank 256K", deploy(1, 262144))
+print("again 256K", deploy(2, 262144))
+print("same 256K", deploy(2, 262144))
+print("again 200K", deploy(3, 204800))
 print("bytes match", all(bytes(rom[off : off + 4096]) == chunk(3, off) for off in range(0, 204800, 4096)))
 
 # The partition's ends: the last block and the last sector can be erased

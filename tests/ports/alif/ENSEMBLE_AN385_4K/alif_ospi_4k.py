@@ -5,6 +5,7 @@
 import vfs
 import romfs_test
 import alif_emu
+from romfs_testlib import prepare, unmount_rom
 
 SEG, DEV = 0, 1
 
@@ -22,15 +23,11 @@ def chunk(tag, off):
     return bytes(((off >> 12) * 7 + i * 31 + tag) & 0xFF for i in range(4096))
 
 
-def deploy(tag, size, step, changed=None):
+def deploy(tag, size, changed=None):
     # As mpremote 1.29.0.  Returns (result, sector erases, block erases,
     # modelled ms typ, worst call ms max).
     e0, s0 = alif_emu.state(), romfs_test.stats(DEV)
-    off = 0
-    while off < size:
-        n = (min(size - off, 32768) + step - 1) // step * step
-        vfs.rom_ioctl(3, SEG, off, n)
-        off += n
+    prepare(SEG, size)
     ok = True
     worst = 0
     for off in range(0, size, 4096):
@@ -43,20 +40,17 @@ def deploy(tag, size, step, changed=None):
     return (ok, e1[3] - e0[3], e1[4] - e0[4], (s1[3] - s0[3]) // 1000000, worst // 1000000)
 
 
-try:
-    vfs.umount("/rom")
-except OSError:
-    pass
+unmount_rom()
 
 addr, length, base, runs, mask, unit, erased, flags = romfs_test.geometry(SEG)
 print("geometry", hex(addr), length, base, runs, hex(mask), unit, erased, flags)
 step = vfs.rom_ioctl(6, SEG)
 print("op3", vfs.rom_ioctl(3, SEG, 0), "op6", step)
 print("made blank", blank(0, 262144), blank(length - 65536, 65536))
-print("blank 256K", deploy(1, 262144, step))
-print("again 256K", deploy(2, 262144, step))
-print("same 256K", deploy(2, 262144, step))
-print("one chunk changed", deploy(2, 262144, step, changed=65536))
+print("blank 256K", deploy(1, 262144))
+print("again 256K", deploy(2, 262144))
+print("same 256K", deploy(2, 262144))
+print("one chunk changed", deploy(2, 262144, changed=65536))
 rom = vfs.rom_ioctl(2, SEG)
 print("bytes match", all(bytes(rom[o : o + 4096]) == chunk(2 + (o == 65536), o) for o in range(0, 262144, 4096)))
 before = alif_emu.state()[3]

@@ -8,46 +8,7 @@
 import vfs
 import romfs_test
 import samd_emu
-
-
-def vuint(n):
-    out = [n & 0x7F]
-    n >>= 7
-    while n:
-        out.append(0x80 | (n & 0x7F))
-        n >>= 7
-    return bytes(reversed(out))
-
-
-def record(kind, payload):
-    return vuint(kind) + vuint(len(payload)) + payload
-
-
-def romfs(files):
-    payload = b"".join(record(5, vuint(len(name)) + name + record(2, data)) for name, data in files)
-    if len(payload) % 2:
-        payload += record(1, b"")
-    return record(0x14A6B1, payload)
-
-
-def deploy(img):
-    # As mpremote 1.29.0: 4-arg prepares in op-6 steps if op 6 offers them.
-    step = vfs.rom_ioctl(6, 0)
-    if 0 < step < len(vfs.rom_ioctl(2, 0)):
-        off = 0
-        while off < len(img):
-            n = (min(len(img) - off, 32768) + step - 1) // step * step
-            unit = vfs.rom_ioctl(3, 0, off, n)
-            off += n
-    else:
-        unit = vfs.rom_ioctl(3, 0, len(img))
-    chunk = max(4096, unit)
-    rcs = set()
-    for off in range(0, len(img), chunk):
-        buf = img[off : off + chunk]
-        rcs.add(vfs.rom_ioctl(4, 0, off, buf + bytes(chunk - len(buf))))
-    rcs.add(vfs.rom_ioctl(5, 0))
-    return sorted(rcs)
+from romfs_testlib import deploy, romfs, unmount_rom
 
 
 def pattern(off):
@@ -74,10 +35,7 @@ def calls():
     return erases, appends, other
 
 
-try:
-    vfs.umount("/rom")
-except OSError:
-    pass
+unmount_rom()
 # The tests share one QEMU run: start from a fresh chip (partition erased,
 # counters zero) and the core's RAM state as after a reset.
 samd_emu.reset()
@@ -97,7 +55,7 @@ data = bytes((i * 7 + (i >> 8)) & 0xFF for i in range(min(12000, size - 2048)))
 img = romfs([(b"m.py", b"x = 1\n"), (b"data.bin", data)])
 changed = romfs([(b"m.py", b"x = 2\n"), (b"data.bin", bytes(255 - b for b in data))])
 for name, image in (("blank", img), ("changed", changed)):
-    print("deploy over", name, len(image), "bytes:", deploy(image))
+    print("deploy over", name, len(image), "bytes:", deploy(0, image))
     rom = vfs.rom_ioctl(2, 0)
     print("  bytes match:", bytes(rom[: len(image)]) == image)
     erases, appends, other = calls()

@@ -8,15 +8,13 @@
 import vfs
 import romfs_test
 import samd_emu
+from romfs_testlib import unmount_rom
 
 flash, fsize, start, size, page, unit, region = samd_emu.layout()
 end = start + size
 rom = vfs.rom_ioctl(2, 0)
 last = (size // unit) * unit  # segment offset of the shared block
-try:
-    vfs.umount("/rom")
-except OSError:
-    pass
+unmount_rom()
 # The tests share one QEMU run: start from a fresh chip (partition erased,
 # counters zero) and the core's RAM state as after a reset.
 samd_emu.reset()

@@ -6,14 +6,12 @@
 import vfs
 import romfs_test
 import samd_emu
+from romfs_testlib import unmount_rom
 
 flash, fsize, start, size, page, unit, region = samd_emu.layout()
 punit = romfs_test.geometry(0)[5]
 rom = vfs.rom_ioctl(2, 0)
-try:
-    vfs.umount("/rom")
-except OSError:
-    pass
+unmount_rom()
 # The tests share one QEMU run: start from a fresh chip (partition erased,
 # counters zero) and the core's RAM state as after a reset.
 samd_emu.reset()

@@ -8,17 +8,9 @@
 import vfs
 import romfs_test
 import stm32emu
+from romfs_testlib import file_head, prepare, unmount_rom
 
 SEG = 1
-
-
-def vuint(n):
-    out = [n & 0x7F]
-    n >>= 7
-    while n:
-        out.append(0x80 | (n & 0x7F))
-        n >>= 7
-    return bytes(reversed(out))
 
 
 class Data:
@@ -35,9 +27,7 @@ class Data:
 
 def image(name, data):
     # A ROMFS image holding one file: header bytes, then the file's data.
-    entry = vuint(len(name)) + name + vuint(2) + vuint(data.n)
-    inner = vuint(5) + vuint(len(entry) + data.n) + entry
-    return vuint(0x14A6B1) + vuint(len(inner) + data.n) + inner, data
+    return file_head(name, data.n), data
 
 
 def chunk(img, off, n):
@@ -49,12 +39,7 @@ def deploy(img, four_arg):
     # As mpremote does: 4-arg prepares of 32K steps, or one 3-arg prepare;
     # 4 KiB writes; op 5.
     n = len(img[0]) + img[1].n
-    if four_arg:
-        step = vfs.rom_ioctl(6, SEG)
-        for off in range(0, n, 32768):
-            vfs.rom_ioctl(3, SEG, off, (min(n - off, 32768) + step - 1) // step * step)
-    else:
-        vfs.rom_ioctl(3, SEG, n)
+    prepare(SEG, n, four_arg)
     ok = True
     for off in range(0, n, 4096):
         ok = vfs.rom_ioctl(4, SEG, off, chunk(img, off, 4096)) == 0 and ok
@@ -91,10 +76,7 @@ def erased_since(before):
     return cmds, after[1] - before[1]
 
 
-try:
-    vfs.umount("/rom")
-except OSError:
-    pass
+unmount_rom()
 
 geom = romfs_test.geometry(SEG)
 print("device address", hex(geom[0]), "length", hex(geom[1]))

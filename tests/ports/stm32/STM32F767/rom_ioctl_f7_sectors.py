@@ -8,30 +8,16 @@
 import vfs
 import romfs_test
 import stm32emu
+from romfs_testlib import file_head, unmount_rom
 
 SEG = 0
 K = 1024
 
 
-def vuint(n):
-    out = [n & 0x7F]
-    n >>= 7
-    while n:
-        out.append(0x80 | (n & 0x7F))
-        n >>= 7
-    return bytes(reversed(out))
-
-
-def record(kind, payload):
-    return vuint(kind) + vuint(len(payload)) + payload
-
-
 def image(name, data):
     # A ROMFS image holding one file, as (header bytes, file data): the
     # header is all that is copied (the heap is small).
-    entry = vuint(len(name)) + name + vuint(2) + vuint(len(data))
-    inner = vuint(5) + vuint(len(entry) + len(data)) + entry
-    return vuint(0x14A6B1) + vuint(len(inner) + len(data)) + inner, data
+    return file_head(name, len(data)), data
 
 
 def deploy(img):
@@ -55,10 +41,7 @@ def delta(a, b):
     return tuple(y - x for x, y in zip(a, b))
 
 
-try:
-    vfs.umount("/rom")
-except OSError:
-    pass
+unmount_rom()
 
 addr, length, base = romfs_test.geometry(SEG)[:3]
 print("partition at flash offset", hex(addr - base), "length", hex(length))

@@ -9,21 +9,7 @@
 import vfs
 import romfs_test
 import stm32emu
-
-
-def vuint(n):
-    out = [n & 0x7F]
-    n >>= 7
-    while n:
-        out.append(0x80 | (n & 0x7F))
-        n >>= 7
-    return bytes(reversed(out))
-
-
-def romfs(name, data):
-    entry = vuint(len(name)) + name + vuint(2) + vuint(len(data)) + data
-    inner = vuint(5) + vuint(len(entry)) + entry
-    return vuint(0x14A6B1) + vuint(len(inner)) + inner
+from romfs_testlib import romfs, unmount_rom
 
 
 def deploy(seg, img):
@@ -37,10 +23,7 @@ def stat(seg, i):
     return romfs_test.stats(seg)[i]
 
 
-try:
-    vfs.umount("/rom")
-except OSError:
-    pass
+unmount_rom()
 
 for seg in (0, 1):
     addr, length, base, runs, mask, unit, erased, flags = romfs_test.geometry(seg)
@@ -48,7 +31,7 @@ for seg in (0, 1):
 
 SEG = 0
 rom = vfs.rom_ioctl(2, SEG)
-img = romfs(b"a.txt", b"flash words\n" * 100)
+img = romfs([(b"a.txt", b"flash words\n" * 100)])
 print("deploy", deploy(SEG, img), bytes(rom[: len(img)]) == img)
 before = stat(SEG, 0)
 print("new deploy", vfs.rom_ioctl(3, SEG, 0, 131072), "erases", stat(SEG, 0) - before, "header gone", bytes(rom[:32]) == b"\xff" * 32)

@@ -1,0 +1,3 @@
+# Frozen into every test firmware (freeze.mk): the on-device tests' shared
+# module.
+module("romfs_testlib.py")
