@@ -2,11 +2,13 @@
  * The emulated stm32 hardware of the qemu boards in ports/stm32/qemu/, under
  * an unchanged ports/stm32/romfs_port.c:
  *
- *   flash.h      flash_is_valid_addr, flash_erase, flash_write as the port's
- *                flash.c behaves: an erase takes the whole sector holding
- *                the address, writes take 32-bit words from an aligned
- *                buffer (STM32H7: at flash-word-aligned addresses, whole
- *                flash words, a partial last one padded with 0xff);
+ *   flash.h      flash_get_sector_info, flash_is_valid_addr, flash_erase,
+ *                flash_write as the port's flash.c behaves, over the chip
+ *                profile's sectors: the sector holding an address (index,
+ *                start, size; -1 outside), an erase takes the whole sector
+ *                holding the address, writes take 32-bit words from an
+ *                aligned buffer (STM32H7: at flash-word-aligned addresses,
+ *                whole flash words, a partial last one padded with 0xff);
  *   qspi_proto   a QSPI bus (the mp_qspi_proto_t of the port's qspi.c) at
  *                command level, with a W25Q128JV behind it: WREN/WEL, RDSR
  *                with WIP busy for a few polls after each program or erase,
@@ -188,25 +190,47 @@ void SCB_InvalidateICache(void) {
 /******************************************************************************/
 // Internal flash (the port's flash.h).
 
-bool flash_is_valid_addr(uint32_t addr) {
-    return addr - FLASH_BASE < STM32EMU_FLASH_SIZE;
-}
-
-int flash_erase(uint32_t dest) {
-    unsigned dev = emu_dev(CHIP_FLASH, dest);
+// The sector holding `addr`, as the port's flash.c answers: its index (from
+// the first sector of the flash, counting both banks), start and size, or
+// -1 outside the flash.  The layout is the simulator's chip profile.
+int32_t flash_get_sector_info(uint32_t addr, uint32_t *start_addr, uint32_t *size) {
     mp_romfs_geometry_t g;
     mp_romfs_sim_geometry(STM32EMU_FLASH_PROFILE, FLASH_BASE, &g);
     uint32_t start = FLASH_BASE;
+    int32_t index = 0;
+    if (addr < FLASH_BASE) {
+        return -1;
+    }
     for (uint32_t r = 0; r < g.n_runs; ++r) {
         uint32_t log2 = g.runs[r].size_log2;
         uint32_t span = g.runs[r].count << log2;
-        if (dest - start < span) {
-            start += (dest - start) >> log2 << log2;
-            return emu_result(mp_romfs_sim_erase(dev, start, 1u << log2));
+        if (addr - start < span) {
+            if (start_addr != NULL) {
+                *start_addr = start + ((addr - start) >> log2 << log2);
+            }
+            if (size != NULL) {
+                *size = 1u << log2;
+            }
+            return index + ((addr - start) >> log2);
         }
         start += span;
+        index += g.runs[r].count;
     }
-    return -MP_EIO; // no such sector: the HAL refuses
+    return -1;
+}
+
+bool flash_is_valid_addr(uint32_t addr) {
+    return flash_get_sector_info(addr, NULL, NULL) >= 0;
+}
+
+// As flash.c: the sector holding `dest` (F4/F7 by its index from
+// flash_get_sector_info, the other families by page number).
+int flash_erase(uint32_t dest) {
+    uint32_t start, size;
+    if (flash_get_sector_info(dest, &start, &size) < 0) {
+        return -MP_EIO; // no such sector: the HAL refuses
+    }
+    return emu_result(mp_romfs_sim_erase(emu_dev(CHIP_FLASH, dest), start, size));
 }
 
 int flash_write(uint32_t dest, const uint32_t *src, uint32_t num_word32) {
@@ -439,7 +463,8 @@ void stm32emu_init(void) {
 }
 
 /******************************************************************************/
-// stm32emu.counters(): the counters above, as a tuple.
+// The module: stm32emu.counters(), the counters above as a tuple;
+// stm32emu.FLASH_BASE.
 
 static mp_obj_t stm32emu_counters(void) {
     mp_obj_t items[EMU_NCOUNTERS];
@@ -450,9 +475,11 @@ static mp_obj_t stm32emu_counters(void) {
 }
 static MP_DEFINE_CONST_FUN_OBJ_0(stm32emu_counters_obj, stm32emu_counters);
 
+
 static const mp_rom_map_elem_t stm32emu_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR_stm32emu) },
     { MP_ROM_QSTR(MP_QSTR_counters), MP_ROM_PTR(&stm32emu_counters_obj) },
+    { MP_ROM_QSTR(MP_QSTR_FLASH_BASE), MP_ROM_INT(FLASH_BASE) },
 };
 static MP_DEFINE_CONST_DICT(stm32emu_globals, stm32emu_globals_table);
 
