@@ -29,6 +29,11 @@
 #define FLASH_NB_32BITWORD_IN_FLASHWORD (8U)
 #define __ICACHE_PRESENT (1U)
 #define __DCACHE_PRESENT (1U)
+#elif defined(STM32F429xx)
+// CMSIS stm32f429xx.h / stm32f4xx.h; a Cortex-M4: no caches.
+#define STM32F4
+#define __ICACHE_PRESENT (0U)
+#define __DCACHE_PRESENT (0U)
 #else
 #error "stm32_hal_emu.h: no emulated part selected"
 #endif
