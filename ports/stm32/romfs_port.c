@@ -18,8 +18,10 @@
  *   XSPI NOR (N6)    MICROPY_HW_ROMFS_ENABLE_EXTERNAL_XSPI, storage.h's raw
  *                    spi_bdev functions on MICROPY_HW_ROMFS_XSPI_SPIBDEV_OBJ
  *
- * The sector layouts are data (tables below); the core plans every erase
- * and program, and each hook here makes one driver call.
+ * The sector layouts are data: internal flash's are derived from the port's
+ * flash_get_sector_info() at first use, SPI NOR's are a constant table; the
+ * core plans every erase and program, and each hook here makes one driver
+ * call.
  *
  * SPI NOR block erase: the spiflash driver only erases 4 KiB sectors.  A
  * board whose QSPI/OSPI chip also erases 32 KiB and/or 64 KiB blocks (most
@@ -97,50 +99,107 @@
 
 #if ROMFS_INTERNAL
 
-// Internal flash, single-bank mode, from FLASH_BASE; each run is
-// {count, log2(size)}.  A run may extend past a smaller part's last sector:
-// partitions lie in real flash, and there the boundaries are right.
-static const mp_romfs_sector_run_t romfs_flash_runs[] = {
-    #if defined(STM32F4) || defined(STM32F722xx) || defined(STM32F723xx) || defined(STM32F732xx) || defined(STM32F733xx)
-    // 4x16K, 1x64K, then 128K sectors; 24-sector F42x/F43x/F469/F479 have
-    // a second bank laid out the same way at 1 MiB.
-    {4, 14}, {1, 16},
-    #if FLASH_SECTOR_TOTAL == 24
-    {7, 17}, {4, 14}, {1, 16}, {7, 17},
-    #else
-    {FLASH_SECTOR_TOTAL - 5, 17},
-    #endif
-    #elif defined(STM32F7)
-    // F74x-F77x: 4x32K, 1x128K, then 3 (1 MiB parts) or 7 256K sectors.
-    {4, 15}, {1, 17}, {FLASH_SECTOR_TOTAL == 8 ? 3 : 7, 18},
-    #elif defined(STM32H7)
-    // Uniform sectors (128K; 8K on H7A3/B0) in one or two banks.
-    #if defined(DUAL_BANK)
-    {2 * FLASH_SECTOR_TOTAL, __builtin_ctz(FLASH_SECTOR_SIZE)},
-    #else
-    {FLASH_SECTOR_TOTAL, __builtin_ctz(FLASH_SECTOR_SIZE)},
-    #endif
-    #else
-    #error "ROMFS on internal flash: no sector table for this MCU family"
-    #endif
-};
+// Internal flash: the program unit and rules of each family, as the port's
+// flash_write() programs it (32-bit words; doublewords, quad-words or flash
+// words where the flash has ECC, each programmable once per erase).
+#if defined(STM32H7)
+// Flash words of 256 bits (128 on H7A3/B0).
+#define ROMFS_FLASH_UNIT_LOG2 (__builtin_ctz(FLASH_NB_32BITWORD_IN_FLASHWORD * 4))
+#define ROMFS_FLASH_FLAGS (MP_ROMFS_WRITE_ONCE)
+#elif defined(STM32H5) || defined(STM32U5)
+// Quad-words.
+#define ROMFS_FLASH_UNIT_LOG2 (4)
+#define ROMFS_FLASH_FLAGS (MP_ROMFS_WRITE_ONCE)
+#elif defined(STM32G0) || defined(STM32G4) || defined(STM32L4) || defined(STM32WB) || defined(STM32WL)
+// Doublewords.
+#define ROMFS_FLASH_UNIT_LOG2 (3)
+#define ROMFS_FLASH_FLAGS (MP_ROMFS_WRITE_ONCE)
+#elif defined(STM32F0) || defined(STM32L0) || defined(STM32L1)
+// Words, each programmed only over an erased one (F0: half-words that
+// are not 0xffff refuse a program; L0/L1: NOTZEROERR).
+#define ROMFS_FLASH_UNIT_LOG2 (2)
+#define ROMFS_FLASH_FLAGS (MP_ROMFS_WRITE_ONCE)
+#elif defined(STM32F4) || defined(STM32F7)
+// Words, reprogrammable with compatible bits.
+#define ROMFS_FLASH_UNIT_LOG2 (2)
+#define ROMFS_FLASH_FLAGS (0)
+#else
+#error "ROMFS on internal flash: no program unit for this MCU family"
+#endif
+#if defined(STM32L0) || defined(STM32L1)
+#define ROMFS_FLASH_ERASED (0x00) // their NVM erases to zeros
+#else
+#define ROMFS_FLASH_ERASED (0xff)
+#endif
 
-static const mp_romfs_geometry_t romfs_flash_geom = {
-    .runs = romfs_flash_runs,
-    .n_runs = MP_ARRAY_SIZE(romfs_flash_runs),
-    .base = FLASH_BASE,
-    .block_erase_log2_mask = 0,
-    #if defined(STM32H7)
-    // Flash words (256 bits; 128 on H7A3/B0) with ECC: programmed once per erase.
-    .program_log2 = __builtin_ctz(FLASH_NB_32BITWORD_IN_FLASHWORD * 4),
-    .flags = MP_ROMFS_WRITE_ONCE,
-    #else
-    // flash_write() programs 32-bit words.
-    .program_log2 = 2,
-    .flags = 0,
-    #endif
-    .erased = 0xff,
-};
+// The sectors come from the port's flash.c, which knows each family's layout
+// (flash_get_sector_info: index, start and size of the sector holding an
+// address, -1 outside the flash; flash_erase() erases that sector).  At
+// first use, each partition's sectors are walked from the one holding its
+// first byte to the one holding its last (a sector straddling either edge
+// included, so that the core sees where the edges fall) and run-length
+// encoded.  The most runs a partition can need is that of the family's
+// whole flash in flash.c; a board may set another maximum.  A partition
+// whose walk needs more runs gets no geometry (ops 3-6 fail with -EIO).
+#ifndef MICROPY_HW_ROMFS_INTERNAL_MAX_RUNS
+#if defined(STM32F4)
+// 4x16K, 1x64K, then 128K; again from 1 MiB on 2 MiB F42x/F43x/F469/F479.
+#define MICROPY_HW_ROMFS_INTERNAL_MAX_RUNS (6)
+#elif defined(STM32F7)
+// 4x32K, 1x128K, then 256K (F72x/F73x: 4x16K, 1x64K, 3x128K).
+#define MICROPY_HW_ROMFS_INTERNAL_MAX_RUNS (3)
+#else
+// Sectors or pages of one size.
+#define MICROPY_HW_ROMFS_INTERNAL_MAX_RUNS (1)
+#endif
+#endif
+
+typedef struct {
+    mp_romfs_geometry_t geom;
+    mp_romfs_sector_run_t runs[MICROPY_HW_ROMFS_INTERNAL_MAX_RUNS];
+} romfs_flash_layout_t;
+
+// The layout of `len` bytes at `start` (in internal flash), in `l`; NULL if
+// flash.c has no sector at an address of the walk, or the runs do not fit.
+// flash.c is trusted as a table here would be: its sectors follow each
+// other (so after the first one only sizes are asked for) and their sizes
+// are powers of two.
+static const mp_romfs_geometry_t *romfs_flash_layout(romfs_flash_layout_t *l, uint32_t start, uint32_t len) {
+    uint32_t addr, size;
+    if (flash_get_sector_info(start, &addr, &size) < 0) {
+        return NULL;
+    }
+    l->geom.base = addr;
+    mp_romfs_sector_run_t *run = l->runs;
+    run->count = 0;
+    for (;;) {
+        uint32_t log2 = 0; // (a loop: Cortex-M0 has no instruction for it)
+        while (size >> log2 > 1) {
+            ++log2;
+        }
+        if (run->count != 0 && run->size_log2 != log2) {
+            if (++run == l->runs + MICROPY_HW_ROMFS_INTERNAL_MAX_RUNS) {
+                return NULL;
+            }
+            run->count = 0;
+        }
+        run->size_log2 = log2;
+        run->count += 1;
+        addr += size;
+        if (addr - start >= len) {
+            break; // this sector holds the last byte
+        }
+        if (flash_get_sector_info(addr, NULL, &size) < 0) {
+            return NULL;
+        }
+    }
+    l->geom.runs = l->runs;
+    l->geom.n_runs = run - l->runs + 1;
+    l->geom.program_log2 = ROMFS_FLASH_UNIT_LOG2;
+    l->geom.erased = ROMFS_FLASH_ERASED;
+    l->geom.flags = ROMFS_FLASH_FLAGS;
+    return &l->geom;
+}
 
 #endif // ROMFS_INTERNAL
 
@@ -195,6 +254,9 @@ extern uint8_t _micropy_hw_romfs_part1_start, _micropy_hw_romfs_part1_size;
 static mp_romfs_segment_t romfs_segs[ROMFS_NSLOT];
 static struct mp_romfs_state romfs_states[ROMFS_NSLOT];
 static const mp_romfs_table_t romfs_table = { romfs_segs, romfs_states, ROMFS_NSEG };
+#if ROMFS_INTERNAL
+static romfs_flash_layout_t romfs_flash_layouts[ROMFS_NSLOT];
+#endif
 
 // Called once per partition: with two, one out-of-line copy is smaller.
 #if ROMFS_NSEG > 1
@@ -203,20 +265,29 @@ static const mp_romfs_table_t romfs_table = { romfs_segs, romfs_states, ROMFS_NS
 #define ROMFS_DESCRIBE_ATTR
 #endif
 
-// Describes the partition at CPU address `start`: which device holds it and
-// at which device address.  A partition on no enabled path keeps a NULL
-// geometry: op 2 still returns it, ops 3-6 fail with -EIO.
-static ROMFS_DESCRIBE_ATTR void romfs_describe(mp_romfs_segment_t *s, uintptr_t start, uint32_t len) {
+// Describes partition slot `i` at CPU address `start`: which device holds
+// it and at which device address.  A partition on no enabled path keeps a
+// NULL geometry: op 2 still returns it, ops 3-6 fail with -EIO.  Internal
+// flash segments have no driver object (port NULL); their layout is
+// derived at the first call, and again only if the partition moved.
+static ROMFS_DESCRIBE_ATTR void romfs_describe(unsigned i, uintptr_t start, uint32_t len) {
+    mp_romfs_segment_t *s = &romfs_segs[i];
+    bool moved = s->mem != (const uint8_t *)start || s->len != len;
     s->mem = (const uint8_t *)start;
     s->len = len;
     s->addr = start;
-    s->geom = NULL;
+    s->port = NULL;
     #if ROMFS_INTERNAL
     if (flash_is_valid_addr(start)) {
-        s->geom = &romfs_flash_geom;
+        if (moved) {
+            s->geom = romfs_flash_layout(&romfs_flash_layouts[i], start, len);
+        }
         return;
     }
+    #else
+    (void)moved;
     #endif
+    s->geom = NULL;
     #if ROMFS_QSPI
     if (qspi_is_valid_addr(start)) {
         s->addr = start - QSPI_MAP_ADDR;
@@ -247,10 +318,10 @@ static ROMFS_DESCRIBE_ATTR void romfs_describe(mp_romfs_segment_t *s, uintptr_t 
 // a size from the detected SPI flash chip).
 const mp_romfs_table_t *mp_romfs_port_table(void) {
     #if MICROPY_HW_ROMFS_ENABLE_PART0
-    romfs_describe(&romfs_segs[0], MICROPY_HW_ROMFS_PART0_START, MICROPY_HW_ROMFS_PART0_SIZE);
+    romfs_describe(0, MICROPY_HW_ROMFS_PART0_START, MICROPY_HW_ROMFS_PART0_SIZE);
     #endif
     #if MICROPY_HW_ROMFS_ENABLE_PART1
-    romfs_describe(&romfs_segs[ROMFS_NSEG - 1], MICROPY_HW_ROMFS_PART1_START, MICROPY_HW_ROMFS_PART1_SIZE);
+    romfs_describe(ROMFS_NSEG - 1, MICROPY_HW_ROMFS_PART1_START, MICROPY_HW_ROMFS_PART1_SIZE);
     #endif
     return &romfs_table;
 }
@@ -357,7 +428,7 @@ static int romfs_nor_block_erase(mp_spiflash_t *flash, uint32_t addr, uint32_t s
 // of segments that have a geometry; so the path tested last needs no test
 // (these conditions are constant when no other path is enabled).
 
-#define ROMFS_ON_FLASH(seg) (!(ROMFS_XSPI || ROMFS_SPIFLASH) || (seg)->geom == &romfs_flash_geom)
+#define ROMFS_ON_FLASH(seg) (!(ROMFS_XSPI || ROMFS_SPIFLASH) || (seg)->port == NULL)
 #define ROMFS_ON_XSPI(seg) (!ROMFS_SPIFLASH || (seg)->geom == &romfs_xspi_geom)
 
 int mp_romfs_port_erase(const mp_romfs_segment_t *seg, uint32_t addr, uint32_t size) {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Size of the stm32 glue (ports/stm32/romfs_port.c) on the real CPUs: each
 # configuration is compiled with arm-none-eabi-gcc -Os for its core
-# (Cortex-M4 for F4, Cortex-M7 for F7/H7, Cortex-M55 for N6) against the
+# (Cortex-M0/M0+ for F0/L0, Cortex-M4 for F4/G4/L4, Cortex-M7 for F7/H7,
+# Cortex-M33 for H5, Cortex-M55 for N6) against the
 # MicroPython tree's headers (py/, drivers/, ports/stm32/*.h, lib/cmsis/inc)
 # and the stand-ins in include/size/ (a minimal MicroPython config, the few
 # HAL/device values the glue reads).  For comparison the port's own
@@ -29,8 +30,11 @@ trap 'rm -rf "$work"' EXIT
 CMSIS=$MICROPY_DIR/lib/cmsis/inc
 [ -f "$CMSIS/core_cm7.h" ] || CMSIS=$MICROPY_DIR/lib/CMSIS_6/CMSIS/Core/Include
 
+M0=(-mcpu=cortex-m0 -mthumb)
+M0P=(-mcpu=cortex-m0plus -mthumb)
 M4=(-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16)
 M7=(-mcpu=cortex-m7 -mthumb -mfloat-abi=hard -mfpu=fpv5-d16)
+M33=(-mcpu=cortex-m33 -mthumb -mfloat-abi=hard -mfpu=fpv5-sp-d16)
 M55=(-mcpu=cortex-m55 -mthumb -mfloat-abi=hard)
 FLAGS=(-Os -std=gnu99 -Wall -Werror -ffunction-sections -fdata-sections -DNDEBUG -DNO_QSTR
        -I"$HERE/include/size" -I"$ROOT/c_glue" -I"$MICROPY_DIR" -I"$MICROPY_DIR/ports/stm32"
@@ -75,6 +79,7 @@ echo "MicroPython: $version ($MICROPY_DIR)"
 echo "compiler:    $("${CROSS}gcc" --version | head -1)"
 printf '\n%-34s %-12s %-16s %-16s %s\n' "configuration" "cpu" "glue t/d/b" "upstream t/d/b" "upstream fn"
 measure "F429 internal" M4 -DSTM32F429xx "${INT[@]}" "${P0[@]}"
+measure "F429 internal, 2 partitions" M4 -DSTM32F429xx "${INT[@]}" "${P01[@]}"
 measure "F767 internal" M7 -DSTM32F767xx "${INT[@]}" "${P0[@]}"
 measure "F767 internal + QSPI 32K/64K" M7 -DSTM32F767xx "${INT[@]}" "${QSPI[@]}" "${BLOCKS[@]}" "${P01[@]}"
 measure "F722 QSPI (4K)" M7 -DSTM32F722xx "${QSPI[@]}" "${P0[@]}"
@@ -85,4 +90,9 @@ measure "H743 QSPI (4K)" M7 -DSTM32H743xx "${QSPI[@]}" "${P0[@]}"
 measure "H743 QSPI 32K/64K" M7 -DSTM32H743xx "${QSPI[@]}" "${BLOCKS[@]}" "${P0[@]}"
 measure "H743 internal + QSPI 32K/64K" M7 -DSTM32H743xx "${INT[@]}" "${QSPI[@]}" "${BLOCKS[@]}" "${P01[@]}"
 measure "H723 OSPI 64K" M7 -DSTM32H723xx "${OSPI[@]}" '-DMICROPY_HW_ROMFS_OSPI_BLOCK_ERASE=65536' "${P0[@]}"
+measure "F091 internal (words, once)" M0 -DSTM32F091xC "${INT[@]}" "${P0[@]}"
+measure "L072 internal (erased 0x00)" M0P -DSTM32L072xx "${INT[@]}" "${P0[@]}"
+measure "G474 internal (doublewords)" M4 -DSTM32G474xx "${INT[@]}" "${P0[@]}"
+measure "L476 internal (doublewords)" M4 -DSTM32L476xx "${INT[@]}" "${P0[@]}"
+measure "H563 internal (quad-words)" M33 -DSTM32H563xx "${INT[@]}" "${P0[@]}"
 measure "N657 XSPI (4K)" M55 -DSTM32N657xx "${XSPI[@]}" "${P0[@]}"

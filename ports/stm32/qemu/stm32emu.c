@@ -2,11 +2,13 @@
  * The emulated stm32 hardware of the qemu boards in ports/stm32/qemu/, under
  * an unchanged ports/stm32/romfs_port.c:
  *
- *   flash.h      flash_is_valid_addr, flash_erase, flash_write as the port's
- *                flash.c behaves: an erase takes the whole sector holding
- *                the address, writes take 32-bit words from an aligned
- *                buffer (STM32H7: at flash-word-aligned addresses, whole
- *                flash words, a partial last one padded with 0xff);
+ *   flash.h      flash_get_sector_info, flash_is_valid_addr, flash_erase,
+ *                flash_write as the port's flash.c behaves, over the chip
+ *                profile's sectors: the sector holding an address (index,
+ *                start, size; -1 outside), an erase takes the whole sector
+ *                holding the address, writes take 32-bit words from an
+ *                aligned buffer (STM32H7: at flash-word-aligned addresses,
+ *                whole flash words, a partial last one padded with 0xff);
  *   qspi_proto   a QSPI bus (the mp_qspi_proto_t of the port's qspi.c) at
  *                command level, with a W25Q128JV behind it: WREN/WEL, RDSR
  *                with WIP busy for a few polls after each program or erase,
@@ -14,11 +16,13 @@
  *                sector (0x20/0x21), 32K (0x52/0x5c) and 64K (0xd8/0xdc)
  *                block erase, which erase the block holding the address;
  *                MicroPython's own drivers/memory/spiflash.c runs on it;
- *   caches       SCB_InvalidateDCache_by_Addr / SCB_InvalidateICache: the
- *                memory map the CPU reads (the "view") shows flash changes
- *                only once their range is invalidated, as a data cache that
- *                held every line would; the QSPI bus's MEMORY_MODIFIED does
- *                that for its window, as the port's qspi.c does.
+ *   caches       SCB_InvalidateDCache_by_Addr / SCB_InvalidateICache (parts
+ *                with caches, F7/H7): the memory map the CPU reads (the
+ *                "view") shows flash changes only once their range is
+ *                invalidated, as a data cache that held every line would;
+ *                the QSPI bus's MEMORY_MODIFIED does that for its window, as
+ *                the port's qspi.c does.  On a part without a data cache
+ *                (F4) the board puts the view on the chip's array itself.
  *
  * Each chip's array is a simulated device of the core's NOR simulator
  * (mp_romfs_sim_*), one simulator device per partition with the partition
@@ -99,6 +103,15 @@ static const emu_part_t emu_parts[] = {
     #endif
 };
 
+// The partitions again, for a board whose PARTn_START/_SIZE macros read
+// them at run time, as a real board's may (e.g. a size detected at start-up):
+// set at each start-up, changed by stm32emu.move_partition().  The
+// simulated devices keep the fences of emu_parts.  (In bss: in these builds
+// the qemu port's start-up copies .data forward from _sidata, 4 bytes below
+// _sdata, over itself, so initialised variables do not keep their values.)
+uint32_t stm32emu_part_start[MP_ARRAY_SIZE(emu_parts)];
+uint32_t stm32emu_part_size[MP_ARRAY_SIZE(emu_parts)];
+
 // The board's linker symbols, for a board that places its partitions the
 // way most stm32 boards do (in the linker script).
 #if STM32EMU_LINKER_SYMBOLS
@@ -161,11 +174,15 @@ static int emu_misuse(unsigned dev) {
 /******************************************************************************/
 // Caches: the view of a range catches up with the chip when invalidated.
 
+#if __DCACHE_PRESENT || defined(STM32EMU_QSPI_VIEW)
 static void emu_refresh(uintptr_t addr, uint32_t len) {
     uintptr_t lo = addr & ~(uintptr_t)31;
     uintptr_t hi = (addr + len + 31) & ~(uintptr_t)31;
     for (unsigned c = 0; c < MP_ARRAY_SIZE(emu_chips); ++c) {
         const emu_chip_t *chip = &emu_chips[c];
+        if (chip->view == (uintptr_t)chip->array) {
+            continue; // no cache: the CPU reads the chip itself
+        }
         uintptr_t a = lo > chip->view ? lo : chip->view;
         uintptr_t b = hi < chip->view + chip->size ? hi : chip->view + chip->size;
         if (a < b) {
@@ -173,40 +190,67 @@ static void emu_refresh(uintptr_t addr, uint32_t len) {
         }
     }
 }
+#endif
 
+#if __DCACHE_PRESENT
 void SCB_InvalidateDCache_by_Addr(volatile void *addr, int32_t dsize) {
     ++emu_count[EMU_DCACHE_INVALIDATE];
     if (dsize > 0) {
         emu_refresh((uintptr_t)addr, dsize);
     }
 }
+#endif
 
+#if __ICACHE_PRESENT
 void SCB_InvalidateICache(void) {
     ++emu_count[EMU_ICACHE_INVALIDATE];
 }
+#endif
 
 /******************************************************************************/
 // Internal flash (the port's flash.h).
 
-bool flash_is_valid_addr(uint32_t addr) {
-    return addr - FLASH_BASE < STM32EMU_FLASH_SIZE;
-}
-
-int flash_erase(uint32_t dest) {
-    unsigned dev = emu_dev(CHIP_FLASH, dest);
+// The sector holding `addr`, as the port's flash.c answers: its index (from
+// the first sector of the flash, counting both banks), start and size, or
+// -1 outside the flash.  The layout is the simulator's chip profile.
+int32_t flash_get_sector_info(uint32_t addr, uint32_t *start_addr, uint32_t *size) {
     mp_romfs_geometry_t g;
     mp_romfs_sim_geometry(STM32EMU_FLASH_PROFILE, FLASH_BASE, &g);
     uint32_t start = FLASH_BASE;
+    int32_t index = 0;
+    if (addr < FLASH_BASE) {
+        return -1;
+    }
     for (uint32_t r = 0; r < g.n_runs; ++r) {
         uint32_t log2 = g.runs[r].size_log2;
         uint32_t span = g.runs[r].count << log2;
-        if (dest - start < span) {
-            start += (dest - start) >> log2 << log2;
-            return emu_result(mp_romfs_sim_erase(dev, start, 1u << log2));
+        if (addr - start < span) {
+            if (start_addr != NULL) {
+                *start_addr = start + ((addr - start) >> log2 << log2);
+            }
+            if (size != NULL) {
+                *size = 1u << log2;
+            }
+            return index + ((addr - start) >> log2);
         }
         start += span;
+        index += g.runs[r].count;
     }
-    return -MP_EIO; // no such sector: the HAL refuses
+    return -1;
+}
+
+bool flash_is_valid_addr(uint32_t addr) {
+    return flash_get_sector_info(addr, NULL, NULL) >= 0;
+}
+
+// As flash.c: the sector holding `dest` (F4/F7 by its index from
+// flash_get_sector_info, the other families by page number).
+int flash_erase(uint32_t dest) {
+    uint32_t start, size;
+    if (flash_get_sector_info(dest, &start, &size) < 0) {
+        return -MP_EIO; // no such sector: the HAL refuses
+    }
+    return emu_result(mp_romfs_sim_erase(emu_dev(CHIP_FLASH, dest), start, size));
 }
 
 int flash_write(uint32_t dest, const uint32_t *src, uint32_t num_word32) {
@@ -422,6 +466,10 @@ void stm32emu_init(void) {
         }
         *marker = EMU_MARKER_VALUE;
     }
+    for (unsigned i = 0; i < MP_ARRAY_SIZE(emu_parts); ++i) {
+        stm32emu_part_start[i] = emu_parts[i].start;
+        stm32emu_part_size[i] = emu_parts[i].size;
+    }
     if (attached) {
         return; // a soft reset: the devices and their counters live on
     }
@@ -439,7 +487,10 @@ void stm32emu_init(void) {
 }
 
 /******************************************************************************/
-// stm32emu.counters(): the counters above, as a tuple.
+// The module: stm32emu.counters(), the counters above as a tuple;
+// stm32emu.sector_info(addr), what flash_get_sector_info() answers, as
+// (index, start, size) or None; stm32emu.move_partition(i, start, size);
+// stm32emu.FLASH_BASE.
 
 static mp_obj_t stm32emu_counters(void) {
     mp_obj_t items[EMU_NCOUNTERS];
@@ -450,9 +501,36 @@ static mp_obj_t stm32emu_counters(void) {
 }
 static MP_DEFINE_CONST_FUN_OBJ_0(stm32emu_counters_obj, stm32emu_counters);
 
+static mp_obj_t stm32emu_sector_info(mp_obj_t addr_in) {
+    uint32_t start, size;
+    int32_t index = flash_get_sector_info(mp_obj_get_int_truncated(addr_in), &start, &size);
+    if (index < 0) {
+        return mp_const_none;
+    }
+    mp_obj_t items[3] = {
+        MP_OBJ_NEW_SMALL_INT(index), mp_obj_new_int_from_uint(start), mp_obj_new_int_from_uint(size),
+    };
+    return mp_obj_new_tuple(3, items);
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(stm32emu_sector_info_obj, stm32emu_sector_info);
+
+static mp_obj_t stm32emu_move_partition(mp_obj_t i_in, mp_obj_t start_in, mp_obj_t size_in) {
+    mp_uint_t i = mp_obj_get_int(i_in);
+    if (i >= MP_ARRAY_SIZE(stm32emu_part_start)) {
+        mp_raise_ValueError(MP_ERROR_TEXT("no such partition"));
+    }
+    stm32emu_part_start[i] = mp_obj_get_int_truncated(start_in);
+    stm32emu_part_size[i] = mp_obj_get_int_truncated(size_in);
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_3(stm32emu_move_partition_obj, stm32emu_move_partition);
+
 static const mp_rom_map_elem_t stm32emu_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR_stm32emu) },
     { MP_ROM_QSTR(MP_QSTR_counters), MP_ROM_PTR(&stm32emu_counters_obj) },
+    { MP_ROM_QSTR(MP_QSTR_sector_info), MP_ROM_PTR(&stm32emu_sector_info_obj) },
+    { MP_ROM_QSTR(MP_QSTR_move_partition), MP_ROM_PTR(&stm32emu_move_partition_obj) },
+    { MP_ROM_QSTR(MP_QSTR_FLASH_BASE), MP_ROM_INT(FLASH_BASE) },
 };
 static MP_DEFINE_CONST_DICT(stm32emu_globals, stm32emu_globals_table);
 

@@ -43,8 +43,12 @@ def delta(a, b):
 
 unmount_rom()
 
-addr, length, base = romfs_test.geometry(SEG)[:3]
-print("partition at flash offset", hex(addr - base), "length", hex(length))
+# The sector runs the glue derived from flash_get_sector_info: from the
+# sector holding the first byte to the one holding the last.
+addr, length, base, runs = romfs_test.geometry(SEG)[:4]
+B = stm32emu.FLASH_BASE
+print("partition at flash offset", hex(addr - B), "length", hex(length))
+print("runs from", hex(base - B), [(n, size // K) for n, size in runs])
 print("op6", vfs.rom_ioctl(6, SEG), "4-arg prepare", vfs.rom_ioctl(3, SEG, 0, 32 * K))
 
 # A 34 KB image spans sectors 1 and 2; a different one replaces it with two

@@ -25,9 +25,13 @@ def stat(seg, i):
 
 unmount_rom()
 
+# Each partition's sector runs as the glue derived them from
+# flash_get_sector_info, from the sector holding its first byte.
+B = stm32emu.FLASH_BASE
 for seg in (0, 1):
     addr, length, base, runs, mask, unit, erased, flags = romfs_test.geometry(seg)
-    print("partition", seg, "at flash offset", hex(addr - base), "length", hex(length), "unit", unit, "flags", flags, "op6", vfs.rom_ioctl(6, seg))
+    print("partition", seg, "at flash offset", hex(addr - B), "length", hex(length), "unit", unit, "flags", flags, "op6", vfs.rom_ioctl(6, seg))
+    print("  runs from", hex(base - B), [(n, size // 1024) for n, size in runs])
 
 SEG = 0
 rom = vfs.rom_ioctl(2, SEG)

@@ -1,10 +1,10 @@
 /*
  * Stand-in for the STM32 HAL/CMSIS device headers (STM32_HAL_H) for
- * glue-size.sh: the values that ports/stm32/romfs_port.c reads, per part,
- * as the vendor headers give them (CMSIS device header, or HAL flash_ex for
- * FLASH_SECTOR_TOTAL on F4), then the real CMSIS core header from
- * MicroPython's lib/cmsis/inc, so the cache maintenance compiles to what
- * it is on the chip.
+ * glue-size.sh: the values that ports/stm32/romfs_port.c and upstream's
+ * vfs_rom_ioctl.c read, per part, as the vendor headers give them (CMSIS
+ * device header: the family, the H7 flash word), then the real CMSIS core
+ * header from MicroPython's lib/cmsis/inc, so the cache maintenance
+ * compiles to what it is on the chip.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -27,19 +27,11 @@ typedef enum {
 
 #if defined(STM32F429xx)
 #define STM32F4
-#define FLASH_BASE 0x08000000UL
-#define FLASH_SECTOR_TOTAL 24U
 #define __CM4_REV 0x0001U
 #include "core_cm4.h"
 
 #elif defined(STM32F722xx) || defined(STM32F767xx)
 #define STM32F7
-#define FLASH_BASE 0x08000000U
-#if defined(STM32F722xx)
-#define FLASH_SECTOR_TOTAL 8
-#else
-#define FLASH_SECTOR_TOTAL 24
-#endif
 #define __CM7_REV 0x0100U
 #define __ICACHE_PRESENT 1
 #define __DCACHE_PRESENT 1
@@ -48,24 +40,44 @@ typedef enum {
 
 #elif defined(STM32H743xx) || defined(STM32H723xx) || defined(STM32H7A3xx)
 #define STM32H7
-#define FLASH_BASE 0x08000000UL
 #if defined(STM32H7A3xx)
-#define FLASH_SECTOR_TOTAL 128U
-#define FLASH_SECTOR_SIZE 0x00002000UL
 #define FLASH_NB_32BITWORD_IN_FLASHWORD 4U
 #else
-#define FLASH_SECTOR_TOTAL 8U
-#define FLASH_SECTOR_SIZE 0x00020000UL
 #define FLASH_NB_32BITWORD_IN_FLASHWORD 8U
-#endif
-#if !defined(STM32H723xx)
-#define DUAL_BANK
 #endif
 #define __CM7_REV 0x0100U
 #define __ICACHE_PRESENT 1U
 #define __DCACHE_PRESENT 1U
 #define __DTCM_PRESENT 1U
 #include "core_cm7.h"
+
+#elif defined(STM32G474xx) || defined(STM32L476xx)
+#if defined(STM32G474xx)
+#define STM32G4
+#else
+#define STM32L4
+#endif
+#define __CM4_REV 0x0001U
+#include "core_cm4.h"
+
+#elif defined(STM32F091xC) || defined(STM32L072xx)
+#if defined(STM32F091xC)
+#define STM32F0
+#define __CM0_REV 0x0000U
+#include "core_cm0.h"
+#else
+#define STM32L0
+#define __CM0PLUS_REV 0x0000U
+#define __VTOR_PRESENT 1U
+#include "core_cm0plus.h"
+#endif
+
+#elif defined(STM32H563xx)
+#define STM32H5
+#define __CM33_REV 0x0000U
+#define __SAUREGION_PRESENT 1U
+#define __DSP_PRESENT 1U
+#include "core_cm33.h"
 
 #elif defined(STM32N657xx)
 #define STM32N6
