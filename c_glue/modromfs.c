@@ -5,14 +5,17 @@
  * The shim converts arguments (integers with mp_obj_get_int, which raises
  * TypeError/OverflowError before anything happens, as upstream; the buffer
  * of op 4 with mp_get_buffer_raise) and returns the core's answer.  Around
- * the core it does two more things:
- * - it runs the port's poll hook for the core (mp_romfs_poll) with any
+ * the core it also:
+ * - runs the port's poll hook for the core (mp_romfs_poll) with any
  *   exception it raises caught (KeyboardInterrupt from the port's event
  *   servicing), and raises that exception once the core has returned, so
  *   that no non-local exit ever crosses a Rust frame;
- * - it forgets the core's state of every segment at the first call after a
+ * - forgets the core's state of every segment at the first call after a
  *   soft reset, so that nothing left from before (a held header) is ever
- *   committed.
+ *   committed;
+ * - holds op 2's objects: static memoryviews, or the block view;
+ * - with MP_ROMFS_BLOCKDEV, defines the block view's type and the romfs
+ *   module (romfs.segment(id)).
  *
  * SPDX-License-Identifier: MIT
  */

@@ -3,8 +3,8 @@
  * port's linker scripts place in internal flash right after the firmware
  * (_micropy_hw_romfs_part0_start/_size, from MICROPY_HW_ROMFS_BYTES).
  *
- * The core (rust/) plans every operation; this file only describes the NVM
- * and performs one ASF4 call per hook:
+ * The core (rust/core) plans every operation; this file only describes the
+ * NVM and performs one ASF4 call per erase and program hook:
  *   erase    flash_erase() of exactly one erase unit: a row of 4 x 64-byte
  *            pages (SAMD21) or a block of 16 x 512-byte pages (SAMD51),
  *            always unit-aligned, so ASF4 takes its direct erase path (never

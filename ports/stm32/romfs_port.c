@@ -10,7 +10,8 @@
  *
  *   internal flash   MICROPY_HW_ROMFS_ENABLE_INTERNAL_FLASH, flash.h:
  *                    flash_erase() erases one sector, flash_write() programs
- *                    32-bit words (STM32H7: whole flash words)
+ *                    the family's program unit (words, doublewords,
+ *                    quad-words, STM32H7 flash words)
  *   QSPI NOR         MICROPY_HW_ROMFS_ENABLE_EXTERNAL_QSPI, spiflash.h on
  *                    MICROPY_HW_ROMFS_QSPI_SPIFLASH_OBJ: 4 KiB erase, write
  *   OSPI NOR         MICROPY_HW_ROMFS_ENABLE_EXTERNAL_OSPI, the same on
@@ -20,8 +21,8 @@
  *
  * The sector layouts are data: internal flash's are derived from the port's
  * flash_get_sector_info() at first use, SPI NOR's are a constant table; the
- * core plans every erase and program, and each hook here makes one driver
- * call.
+ * core plans every erase and program, and the erase and program hooks here
+ * each make one driver operation.
  *
  * SPI NOR block erase: the spiflash driver only erases 4 KiB sectors.  A
  * board whose QSPI/OSPI chip also erases 32 KiB and/or 64 KiB blocks (most
@@ -423,7 +424,8 @@ static int romfs_nor_block_erase(mp_spiflash_t *flash, uint32_t addr, uint32_t s
 #endif // ROMFS_BLOCK_ERASE
 
 /******************************************************************************/
-// The hooks: one driver call each, 0 or a negative errno.  The core only
+// Erase and program: one driver operation each (internal flash: one
+// flash_write() per 32 bytes), 0 or a negative errno.  The core only
 // asks for sectors and blocks of the geometry, inside the segment, and only
 // of segments that have a geometry; so the path tested last needs no test
 // (these conditions are constant when no other path is enabled).

@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "py/mpconfig.h"
-// The simulator part of the core's interface, with file-backed memory
-// The simulator's C ABI (rust/sim), with the core's (c_glue/mp_romfs.h).
+// The simulator's C ABI (rust/sim), with the core's (c_glue/mp_romfs.h),
+// and its file-backed memory (host-file).
 #define MP_ROMFS_HOST_FILE (1)
 #include "mp_romfs_sim.h"
 #include "romfs_testboard.h"
