@@ -374,7 +374,7 @@ impl<'a, F: Flash> Engine<'a, F> {
             self.settle(end, &pieces)?;
         } else {
             // Every byte must be programmable as it is (prepares erased).
-            for (at, bytes) in pieces {
+            for &(at, bytes) in &pieces {
                 self.io.apply(at, bytes, false)?;
             }
         }
