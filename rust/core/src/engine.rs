@@ -298,7 +298,9 @@ impl<'a, F: Flash> Engine<'a, F> {
                     }
                     self.io.erase(0, first.size)?;
                 } else {
-                    self.io.program(0, [0; HOLD_MAX].split_at((self.io.seg.unit as usize).min(HOLD_MAX)).0)?;
+                    // The state was just cleared: its `hold` is the zeros
+                    // (a zero array of its own costs 32 B of rodata).
+                    self.io.program(0, self.st.hold.split_at((self.io.seg.unit as usize).min(HOLD_MAX)).0)?;
                 }
             }
         }
