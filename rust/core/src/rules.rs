@@ -16,14 +16,15 @@ pub fn has_magic(mem: &[u8]) -> bool {
 /// start with the magic or the length does not end within `head` (a length
 /// that overflows 32 bits wraps: no segment holds such an image).
 pub fn image_len(head: &[u8]) -> Option<u32> {
-    if !has_magic(head) {
+    // MAGIC, then the varuint.
+    let [0xd2, 0xcd, 0x31, rest @ ..] = head else {
         return None;
-    }
+    };
     let mut len: u32 = 0;
-    for (i, &b) in (1..).zip(head.iter().skip(3)) {
+    for (i, &b) in (4..).zip(rest) {
         len = len << 7 | u32::from(b & 0x7f);
         if b & 0x80 == 0 {
-            return Some(len.wrapping_add(3 + i));
+            return Some(len.wrapping_add(i));
         }
     }
     None
