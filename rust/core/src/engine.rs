@@ -221,12 +221,9 @@ impl<'a, F: Flash> Engine<'a, F> {
         self.io.seg.hold_len()
     }
 
-    /// The end of the image that the deploy's header describes, or 0 if
-    /// none is held.
+    /// While a header is held: the end of the image it describes (0 if its
+    /// length is not in the held bytes).
     fn image_end(&self) -> u32 {
-        if self.st.flags & HELD == 0 {
-            return 0;
-        }
         image_len(&self.st.hold).unwrap_or(0)
     }
 
@@ -407,7 +404,7 @@ impl<'a, F: Flash> Engine<'a, F> {
     /// its writes did not reach the end of the image (the new image is left
     /// unmountable); flash errors of the commit.
     pub fn complete(&mut self) -> Result<()> {
-        let (flags, reach, end) = (self.st.flags, self.st.reach, self.image_end());
+        let (flags, reach) = (self.st.flags, self.st.reach);
         // The deploy is over (the held bytes stay, unused, until the next).
         let st = &mut *self.st;
         (st.lo, st.hi, st.reach, st.next, st.flags) = (0, 0, 0, 0, 0);
@@ -415,7 +412,7 @@ impl<'a, F: Flash> Engine<'a, F> {
             Err(Error::Incomplete)
         } else if flags & HELD == 0 {
             Ok(())
-        } else if reach < end {
+        } else if reach < self.image_end() {
             Err(Error::Incomplete)
         } else {
             // The rest of the header is in flash already: the unit holding
