@@ -550,7 +550,10 @@ impl<F: Flash> Io<'_, F> {
     /// own: no unit may be programmed twice.
     fn apply(&mut self, at: u32, new: &[u8], program: bool) -> Result<()> {
         let (unit, e) = (self.seg.unit as usize, self.seg.erased);
-        let cur = self.flash.mem().get(at as usize..).unwrap_or_default();
+        let mem = self.flash.mem();
+        // In bounds by the min, so no panic path; `get(..).unwrap_or_default()`
+        // tests the slice pointer for null (+18 B on thumbv6m).
+        let cur = &mem[(at as usize).min(mem.len())..];
         if !self.seg.writes_once() {
             let (mut first, mut last) = (usize::MAX, 0);
             for (i, (&c, &n)) in cur.iter().zip(new).enumerate() {
