@@ -50,13 +50,62 @@ struct Case {
 }
 
 const CASES: &[Case] = &[
-    Case { profile: &STM32F767, port: "stm32", part_addr: 256 * K, part_len: 1792 * K, upstream_g: 256 * K, sizes: &[64 * K, 256 * K, 1024 * K, 1792 * K] },
-    Case { profile: &STM32H743, port: "stm32", part_addr: 256 * K, part_len: 1792 * K, upstream_g: 128 * K, sizes: &[64 * K, 256 * K, 1024 * K, 1792 * K] },
-    Case { profile: &W25Q128, port: "stm32", part_addr: 0, part_len: 16 * M, upstream_g: 4096, sizes: &[64 * K, M, 8 * M, 16 * M] },
-    Case { profile: &SAMD21, port: "samd21", part_addr: 128 * K, part_len: 128 * K, upstream_g: 64, sizes: &[12 * K, 64 * K, 128 * K] },
-    Case { profile: &SAMD51, port: "samd51", part_addr: 512 * K, part_len: 512 * K, upstream_g: 512, sizes: &[64 * K, 256 * K, 512 * K] },
-    Case { profile: &IS25WX256, port: "alif", part_addr: 0, part_len: 16 * M, upstream_g: 4096, sizes: &[64 * K, M, 8 * M, 16 * M] },
-    Case { profile: &ALIF_MRAM, port: "alif", part_addr: 0, part_len: 4 * M, upstream_g: 16, sizes: &[64 * K, M, 4 * M] },
+    Case {
+        profile: &STM32F767,
+        port: "stm32",
+        part_addr: 256 * K,
+        part_len: 1792 * K,
+        upstream_g: 256 * K,
+        sizes: &[64 * K, 256 * K, 1024 * K, 1792 * K],
+    },
+    Case {
+        profile: &STM32H743,
+        port: "stm32",
+        part_addr: 256 * K,
+        part_len: 1792 * K,
+        upstream_g: 128 * K,
+        sizes: &[64 * K, 256 * K, 1024 * K, 1792 * K],
+    },
+    Case {
+        profile: &W25Q128,
+        port: "stm32",
+        part_addr: 0,
+        part_len: 16 * M,
+        upstream_g: 4096,
+        sizes: &[64 * K, M, 8 * M, 16 * M],
+    },
+    Case {
+        profile: &SAMD21,
+        port: "samd21",
+        part_addr: 128 * K,
+        part_len: 128 * K,
+        upstream_g: 64,
+        sizes: &[12 * K, 64 * K, 128 * K],
+    },
+    Case {
+        profile: &SAMD51,
+        port: "samd51",
+        part_addr: 512 * K,
+        part_len: 512 * K,
+        upstream_g: 512,
+        sizes: &[64 * K, 256 * K, 512 * K],
+    },
+    Case {
+        profile: &IS25WX256,
+        port: "alif",
+        part_addr: 0,
+        part_len: 16 * M,
+        upstream_g: 4096,
+        sizes: &[64 * K, M, 8 * M, 16 * M],
+    },
+    Case {
+        profile: &ALIF_MRAM,
+        port: "alif",
+        part_addr: 0,
+        part_len: 4 * M,
+        upstream_g: 16,
+        sizes: &[64 * K, M, 4 * M],
+    },
 ];
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -186,7 +235,10 @@ fn limit(case: &Case, old: &[u8], image: &[u8]) -> u64 {
     } else {
         secs.iter()
             .copied()
-            .filter(|&(s, size)| (s as usize..((s + size) as usize).min(image.len())).any(|i| (old_at(i) ^ erased) & (old_at(i) ^ image[i]) != 0))
+            .filter(|&(s, size)| {
+                (s as usize..((s + size) as usize).min(image.len()))
+                    .any(|i| (old_at(i) ^ erased) & (old_at(i) ^ image[i]) != 0)
+            })
             .collect()
     };
     let blocks: Vec<u32> = (0..32).map(|k| 1u32 << k).filter(|b| p.block_erase_log2_mask & b != 0).rev().collect();
@@ -209,7 +261,10 @@ fn limit(case: &Case, old: &[u8], image: &[u8]) -> u64 {
     let erased_at = |i: usize| must.iter().any(|&(s, size)| (s as usize..(s + size) as usize).contains(&i));
     let page = p.program_chunk.max(1) as usize;
     let pages = (0..image.len().div_ceil(page))
-        .filter(|&k| (k * page..image.len().min(k * page + page)).any(|i| image[i] != if erased_at(i) { erased } else { old_at(i) }))
+        .filter(|&k| {
+            (k * page..image.len().min(k * page + page))
+                .any(|i| image[i] != if erased_at(i) { erased } else { old_at(i) })
+        })
         .count() as u64;
     typ + pages * u64::from(p.program_ns.0)
 }
@@ -231,8 +286,21 @@ fn main() {
         csv += "profile,size,start,ours_1_29,ours_1_26,upstream_1_29,upstream_1_26,limit,longest_ours_1_29,longest_ours_1_26,longest_upstream_1_29,longest_upstream_1_26\n";
     }
     println!("port {port}: modelled device time of a deploy (typical figures, seconds), and the longest single call (maximum figures)");
-    println!("{:10} {:>6} {:9} | {:>8} {:>8} | {:>9} {:>9} | {:>8} | {:>10} {:>12} | {:>11} {:>11}",
-        "profile", "image", "flash", "ours1.29", "ours1.26", "upstr1.29", "upstr1.26", "limit", "ours/limit", "upstr/ours", "longest ours", "longest upstr");
+    println!(
+        "{:10} {:>6} {:9} | {:>8} {:>8} | {:>9} {:>9} | {:>8} | {:>10} {:>12} | {:>11} {:>11}",
+        "profile",
+        "image",
+        "flash",
+        "ours1.29",
+        "ours1.26",
+        "upstr1.29",
+        "upstr1.26",
+        "limit",
+        "ours/limit",
+        "upstr/ours",
+        "longest ours",
+        "longest upstr"
+    );
     let cases: Vec<&Case> = CASES.iter().filter(|c| c.port == port).collect();
     for case in &cases {
         for &size in case.sizes {
@@ -255,7 +323,15 @@ fn main() {
                 let lim = limit(case, &old, &new);
                 let worst = ours[0].typ.max(ours[1].typ);
                 let best_up = up[0].typ.min(up[1].typ);
-                let ratio = if lim == 0 { if worst == 0 { 1.0 } else { f64::INFINITY } } else { worst as f64 / lim as f64 };
+                let ratio = if lim == 0 {
+                    if worst == 0 {
+                        1.0
+                    } else {
+                        f64::INFINITY
+                    }
+                } else {
+                    worst as f64 / lim as f64
+                };
                 let gain = if worst == 0 { f64::INFINITY } else { best_up as f64 / worst as f64 };
                 let name = case.profile.name;
                 let kib = format!("{}K", size / 1024);
@@ -263,9 +339,18 @@ fn main() {
                     name, kib, format!("{start:?}").to_lowercase(), secs(ours[0].typ), secs(ours[1].typ),
                     secs(up[0].typ), secs(up[1].typ), secs(lim), ratio, gain,
                     secs(ours[0].longest_max), secs(ours[1].longest_max), secs(up[0].longest_max), secs(up[1].longest_max));
-                csv += &format!("{name},{size},{start:?},{},{},{},{},{},{},{},{},{}\n",
-                    ours[0].typ, ours[1].typ, up[0].typ, up[1].typ, lim,
-                    ours[0].longest_max, ours[1].longest_max, up[0].longest_max, up[1].longest_max);
+                csv += &format!(
+                    "{name},{size},{start:?},{},{},{},{},{},{},{},{},{}\n",
+                    ours[0].typ,
+                    ours[1].typ,
+                    up[0].typ,
+                    up[1].typ,
+                    lim,
+                    ours[0].longest_max,
+                    ours[1].longest_max,
+                    up[0].longest_max,
+                    up[1].longest_max
+                );
             }
         }
     }

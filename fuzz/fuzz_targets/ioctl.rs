@@ -91,7 +91,9 @@ fn run(input: &Input) -> Result<(), String> {
             #[cfg(feature = "blockdev")]
             Call::ReadBlocks(n, off, l) => c.readblocks(isize::from(n % 10), off.get(len), usize::from(l % 5000))?,
             #[cfg(feature = "blockdev")]
-            Call::WriteBlocksAt(n, off, l, seed) => c.writeblocks(isize::from(n % 10), &data(usize::from(l % 5000), seed), Some(off.get(len)))?,
+            Call::WriteBlocksAt(n, off, l, seed) => {
+                c.writeblocks(isize::from(n % 10), &data(usize::from(l % 5000), seed), Some(off.get(len)))?
+            }
             #[cfg(feature = "blockdev")]
             Call::WriteBlocks(n, k, seed) => {
                 let bs = c.block_ioctl(5, 0)? as usize;
@@ -107,7 +109,6 @@ fn run(input: &Input) -> Result<(), String> {
     c.rig.interrupt_at = None;
     let client = Client::ALL[input.client as usize % Client::ALL.len()];
     c.deploy(client, &image(s.images.1.min(7000), 2))
-
 }
 
 fuzz_target!(|input: Input| {

@@ -27,5 +27,9 @@ fn main() -> ExitCode {
             }
         }
     }
-    if stale == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+    if stale == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }

@@ -58,7 +58,8 @@ pub fn block_size<F: Flash>(engine: &Engine<'_, F>) -> u32 {
 /// there lie in the segment.
 fn span<F: Flash>(engine: &Engine<'_, F>, block: isize, offset: isize, len: usize) -> Result<u32> {
     let bad = |_| Error::OutOfBounds;
-    let (block, offset, len) = (u32::try_from(block).map_err(bad)?, u32::try_from(offset).map_err(bad)?, u32::try_from(len).map_err(bad)?);
+    let (block, offset, len) =
+        (u32::try_from(block).map_err(bad)?, u32::try_from(offset).map_err(bad)?, u32::try_from(len).map_err(bad)?);
     let at = block.checked_mul(block_size(engine)).and_then(|b| b.checked_add(offset));
     match at {
         Some(at) if at <= engine.segment_len() && len <= engine.segment_len() - at => Ok(at),

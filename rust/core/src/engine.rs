@@ -319,7 +319,8 @@ impl<'a, F: Flash> Engine<'a, F> {
             (self.st.lo, self.st.hi) = (lo, hi);
             return self.settle(hi, &NO_BYTES);
         }
-        (self.st.lo, self.st.hi) = if plo < phi && lo <= phi && hi >= plo { (plo.min(lo), phi.max(hi)) } else { (lo, hi) };
+        (self.st.lo, self.st.hi) =
+            if plo < phi && lo <= phi && hi >= plo { (plo.min(lo), phi.max(hi)) } else { (lo, hi) };
         Ok(())
     }
 
@@ -480,7 +481,6 @@ impl<'a, F: Flash> Engine<'a, F> {
         }
     }
 
-
     /// Settles the pending sectors, in order, that start before segment
     /// offset `until`, for the write of `pieces` (no bytes: an erase).
     ///
@@ -506,7 +506,9 @@ impl<'a, F: Flash> Engine<'a, F> {
                     let same = covered
                         && pieces.iter().all(|&(at, bytes)| {
                             let (lo, hi) = (from.max(at), b.min(at + bytes.len() as u32));
-                            lo >= hi || mem.get(lo as usize..hi as usize) == bytes.get((lo - at) as usize..(hi - at) as usize)
+                            lo >= hi
+                                || mem.get(lo as usize..hi as usize)
+                                    == bytes.get((lo - at) as usize..(hi - at) as usize)
                         });
                     if !same {
                         size = self.io.seg.erase_size(a, self.st.hi);
@@ -518,9 +520,6 @@ impl<'a, F: Flash> Engine<'a, F> {
         }
         Ok(())
     }
-
-
-
 }
 
 impl<F: Flash> Io<'_, F> {

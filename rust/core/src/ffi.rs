@@ -11,8 +11,7 @@ use core::slice;
 use core::sync::atomic::{AtomicBool, Ordering};
 
 use crate::bindings::{
-    mp_romfs_poll, mp_romfs_port_erase, mp_romfs_port_program, mp_romfs_port_sync, mp_romfs_segment_t,
-    mp_romfs_table_t,
+    mp_romfs_poll, mp_romfs_port_erase, mp_romfs_port_program, mp_romfs_port_sync, mp_romfs_segment_t, mp_romfs_table_t,
 };
 use crate::engine::{Engine, Flash, State};
 use crate::error::{Error, Result};
@@ -179,7 +178,11 @@ struct PortFlash<'a>(&'a mp_romfs_segment_t);
 
 /// A hook's result: 0, or a failure.
 fn hook_result(rc: core::ffi::c_int) -> Result<()> {
-    if rc == 0 { Ok(()) } else { Err(Error::Io) }
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(Error::Io)
+    }
 }
 
 impl Flash for PortFlash<'_> {
@@ -204,7 +207,11 @@ impl Flash for PortFlash<'_> {
     fn poll(&mut self) -> Result<()> {
         // SAFETY: no preconditions; the shim catches what the port's poll
         // raises.
-        if unsafe { mp_romfs_poll() } == 0 { Ok(()) } else { Err(Error::Interrupted) }
+        if unsafe { mp_romfs_poll() } == 0 {
+            Ok(())
+        } else {
+            Err(Error::Interrupted)
+        }
     }
 
     fn sync(&mut self) -> Result<()> {

@@ -20,7 +20,6 @@
 use std::format;
 use std::string::String;
 
-
 use crate::clients::Device;
 use crate::model::Model;
 use crate::rig::Rig;
@@ -84,7 +83,11 @@ impl Checked {
         }
         let bound = self.bound(work);
         if self.rig.last_ns > bound {
-            return Err(format!("{what}: took {} us, over the bound of {} us ({work:?})", self.rig.last_ns / 1000, bound / 1000));
+            return Err(format!(
+                "{what}: took {} us, over the bound of {} us ({work:?})",
+                self.rig.last_ns / 1000,
+                bound / 1000
+            ));
         }
         if self.rig.last_ns > self.longest.0 {
             self.longest = (self.rig.last_ns, bound, what.into());
@@ -100,8 +103,7 @@ impl Checked {
         if let Some(i) = (mem != model).then(|| mem.iter().zip(model).position(|(a, b)| a != b)).flatten() {
             return Err(format!(
                 "{what} (returned {got}): byte {i} is {:#04x}, the model says {:#04x}",
-                mem[i],
-                model[i]
+                mem[i], model[i]
             ));
         }
         Ok(got)
@@ -118,7 +120,11 @@ impl Checked {
         let work = match (args.first(), args.len()) {
             (Some(3), n) if n == 3 || n == 4 => {
                 let (at, l) = if n == 3 { (0, arg(2)) } else { (arg(2), arg(3)) };
-                let eager = if cfg!(feature = "deferred") || l == 0 { 0 } else { self.sectors(at.min(len), at.saturating_add(l).min(len)) };
+                let eager = if cfg!(feature = "deferred") || l == 0 {
+                    0
+                } else {
+                    self.sectors(at.min(len), at.saturating_add(l).min(len))
+                };
                 Work { sectors: eager + u64::from(at == 0), bytes: u64::from(unit), extra_programs: 0 }
             }
             (Some(4), 4) => {
@@ -166,7 +172,8 @@ impl Checked {
     pub fn writeblocks(&mut self, block: isize, data: &[u8], offset: Option<isize>) -> Result<isize, String> {
         let bs = u64::from(self.model_block_size());
         let at = u64::try_from(block).unwrap_or(0) * bs + u64::try_from(offset.unwrap_or(0)).unwrap_or(0);
-        let (a, b) = (at.min(u64::from(self.rig.len)) as u32, (at + data.len() as u64).min(u64::from(self.rig.len)) as u32);
+        let (a, b) =
+            (at.min(u64::from(self.rig.len)) as u32, (at + data.len() as u64).min(u64::from(self.rig.len)) as u32);
         let simple = offset.is_none();
         let work = Work {
             sectors: if simple { self.sectors(a, b) + u64::from(a == 0) } else { 0 },
@@ -189,10 +196,17 @@ impl Checked {
         let got = self.rig.readblocks(block, &mut buf, offset);
         let want = self.model.readblocks(block, offset, len);
         match &want {
-            Ok(bytes) if got == 0 && *bytes != buf => return Err(format!("readblocks({block}, {len}, {offset}): other bytes than the model's")),
+            Ok(bytes) if got == 0 && *bytes != buf => {
+                return Err(format!("readblocks({block}, {len}, {offset}): other bytes than the model's"))
+            }
             _ => {}
         }
-        self.settle(&format!("readblocks({block}, {len}, {offset})"), got, want.map_or_else(|e| e, |_| 0), Work::default())
+        self.settle(
+            &format!("readblocks({block}, {len}, {offset})"),
+            got,
+            want.map_or_else(|e| e, |_| 0),
+            Work::default(),
+        )
     }
 
     #[cfg(feature = "blockdev")]
@@ -259,4 +273,3 @@ impl Device for Checked {
         self.rig.interrupted
     }
 }
-

@@ -34,7 +34,11 @@ pub trait Device {
 
 /// A call's result, or the interruption that stops the client.
 fn stop<D: Device>(dev: &D, what: &str, ret: isize) -> Result<isize, String> {
-    if dev.interrupted() { Err(format!("{what}: interrupted")) } else { Ok(ret) }
+    if dev.interrupted() {
+        Err(format!("{what}: interrupted"))
+    } else {
+        Ok(ret)
+    }
 }
 
 fn ioctl<D: Device>(dev: &mut D, args: &[isize], buf: &[u8]) -> Result<isize, String> {

@@ -9,8 +9,8 @@
 use core::cell::UnsafeCell;
 use core::slice;
 
-use mp_romfs::bindings::mp_romfs_geometry_t;
 use crate::nor::{profiles, Fault, Memory, NorSim, Stats, Tear};
+use mp_romfs::bindings::mp_romfs_geometry_t;
 
 /// Memory the C side owns (a RAM area, or a mapped file).
 struct RawMem {
@@ -264,14 +264,8 @@ mod file {
                 libc::close(fd);
                 return core::ptr::null_mut();
             }
-            let map = libc::mmap(
-                core::ptr::null_mut(),
-                len,
-                libc::PROT_READ | libc::PROT_WRITE,
-                libc::MAP_SHARED,
-                fd,
-                0,
-            );
+            let map =
+                libc::mmap(core::ptr::null_mut(), len, libc::PROT_READ | libc::PROT_WRITE, libc::MAP_SHARED, fd, 0);
             libc::close(fd);
             if map == libc::MAP_FAILED {
                 return core::ptr::null_mut();

@@ -131,7 +131,11 @@ impl Model {
             return 0;
         }
         let boundary = |a: u32| self.sector(a).is_none_or(|(s, _)| s == a);
-        if (0..=self.len / g).all(|k| boundary(self.addr + k * g)) { g } else { 0 }
+        if (0..=self.len / g).all(|k| boundary(self.addr + k * g)) {
+            g
+        } else {
+            0
+        }
     }
 
     /// `vfs.rom_ioctl(*args)` (op 4's buffer in `buf`) on segment 0 of a
@@ -196,7 +200,11 @@ impl Model {
             return Ok(());
         }
         let (plo, phi) = self.pending;
-        self.pending = if cfg!(feature = "deferred") && plo < phi && lo <= phi && hi >= plo { (plo.min(lo), phi.max(hi)) } else { (lo, hi) };
+        self.pending = if cfg!(feature = "deferred") && plo < phi && lo <= phi && hi >= plo {
+            (plo.min(lo), phi.max(hi))
+        } else {
+            (lo, hi)
+        };
         if !cfg!(feature = "deferred") {
             self.settle(None, 0, hi);
         }
@@ -293,8 +301,8 @@ impl Model {
             let mut size = n;
             if !blank && !skip {
                 let from = if a == 0 { self.hold_len() } else { a };
-                let same = covered
-                    && (from..b).all(|i| w.is_some_and(|w| self.flash[i as usize] == w[(i - off) as usize]));
+                let same =
+                    covered && (from..b).all(|i| w.is_some_and(|w| self.flash[i as usize] == w[(i - off) as usize]));
                 if cfg!(feature = "block-erase") && !same {
                     // The largest block that starts here and stays pending.
                     let mut block = n;
@@ -410,7 +418,11 @@ impl Model {
         if self.no_erase {
             self.flash[at..at + len as usize].fill(self.erased);
         }
-        if self.flash[at..at + len as usize].iter().all(|&b| b == self.erased) { Ok(()) } else { Err(EIO) }
+        if self.flash[at..at + len as usize].iter().all(|&b| b == self.erased) {
+            Ok(())
+        } else {
+            Err(EIO)
+        }
     }
 
     /// Block view: `writeblocks(block, data)` (`offset` `None`) or

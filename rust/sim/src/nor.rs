@@ -446,9 +446,7 @@ impl<M: Memory> NorSim<M> {
     /// A [`Fault`]; nothing changes (except the torn half at a power cut).
     pub fn erase(&mut self, addr: u32, size: u32) -> core::result::Result<(), Fault> {
         let is_sector = size != 0 && self.geom().sector_at(addr) == Sector { start: addr, size };
-        let is_block = size.is_power_of_two()
-            && self.raw.block_erase_log2_mask & size != 0
-            && addr & (size - 1) == 0;
+        let is_block = size.is_power_of_two() && self.raw.block_erase_log2_mask & size != 0 && addr & (size - 1) == 0;
         let no_erase = u32::from(self.raw.flags) & MP_ROMFS_NO_ERASE != 0;
         let range = match self.range(addr, size) {
             Ok(r) if (is_sector || is_block) && !no_erase => r,
@@ -477,7 +475,11 @@ impl<M: Memory> NorSim<M> {
             Some(Tear::Back) => bytes.get_mut(half..).unwrap_or_default(),
         };
         part.fill(erased);
-        if tear.is_some() { Err(Fault::PowerLost) } else { Ok(()) }
+        if tear.is_some() {
+            Err(Fault::PowerLost)
+        } else {
+            Ok(())
+        }
     }
 
     /// Programs `src` at `addr`: whole program units, aligned, each one
@@ -529,7 +531,11 @@ impl<M: Memory> NorSim<M> {
         if let (Some(d), Some(s)) = (dst.get_mut(..done), src.get(..done)) {
             d.copy_from_slice(s);
         }
-        if tear.is_some() { Err(Fault::PowerLost) } else { Ok(()) }
+        if tear.is_some() {
+            Err(Fault::PowerLost)
+        } else {
+            Ok(())
+        }
     }
 }
 
@@ -564,7 +570,11 @@ impl<'s, M: Memory> SimSegment<'s, M> {
     }
 
     fn live(&self) -> Result<()> {
-        if self.interrupted { Err(Error::Interrupted) } else { Ok(()) }
+        if self.interrupted {
+            Err(Error::Interrupted)
+        } else {
+            Ok(())
+        }
     }
 }
 

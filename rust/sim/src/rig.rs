@@ -98,7 +98,11 @@ impl Rig {
         }
         let before = self.mem().to_vec();
         for args in [&[3, 0, 4096][..], &[3, 0, 0, 4096], &[4, 0, 0, 0], &[5, 0], &[6, 0]] {
-            assert_eq!(self.ioctl(args, &[1, 2, 3, 4]), Error::BadGeometry.errno() as isize, "{args:?} on a refused segment");
+            assert_eq!(
+                self.ioctl(args, &[1, 2, 3, 4]),
+                Error::BadGeometry.errno() as isize,
+                "{args:?} on a refused segment"
+            );
         }
         #[cfg(feature = "blockdev")]
         {

@@ -35,7 +35,14 @@ impl Setup {
     }
 }
 
-const fn setup(name: &'static str, profile: &'static Profile, base: u32, addr: u32, len: u32, images: (usize, usize)) -> Setup {
+const fn setup(
+    name: &'static str,
+    profile: &'static Profile,
+    base: u32,
+    addr: u32,
+    len: u32,
+    images: (usize, usize),
+) -> Setup {
     Setup { name, profile, base, addr, len, images }
 }
 

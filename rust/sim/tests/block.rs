@@ -145,7 +145,9 @@ fn bad_arguments_change_nothing() {
     assert_eq!(rig.writeblocks(0, &[0x0f; 100], Some(0)), 0);
     let before = rig.mem().to_vec();
     let mut buf = [0u8; 8];
-    for (block, off, len) in [(-1, 0, 1), (0, -1, 1), (64, 0, 1), (63, 4095, 2), (0, 256 * 1024, 1), (isize::MAX, 0, 1), (1, isize::MAX, 1)] {
+    for (block, off, len) in
+        [(-1, 0, 1), (0, -1, 1), (64, 0, 1), (63, 4095, 2), (0, 256 * 1024, 1), (isize::MAX, 0, 1), (1, isize::MAX, 1)]
+    {
         assert_eq!(rig.writeblocks(block, &vec![0; len], Some(off)), EINVAL, "write ({block}, {off}, {len})");
         assert_eq!(rig.readblocks(block, &mut buf[..len], off), EINVAL, "read ({block}, {off}, {len})");
     }

@@ -96,7 +96,13 @@ fn prepare_and_write_erase_what_differs() {
     }
     // Deferred: the rest of the pending range, as the writes reach it
     // (pending ends at 100K: 64K, 32K, 4K with blocks).
-    let want = if !DEFERRED { vec![] } else if BLOCKS { nor_erases(64 * K, 100 * K) } else { nor_erases(4 * K, 100 * K) };
+    let want = if !DEFERRED {
+        vec![]
+    } else if BLOCKS {
+        nor_erases(64 * K, 100 * K)
+    } else {
+        nor_erases(4 * K, 100 * K)
+    };
     assert_eq!(erases(rig.take_log()), want);
     // Until op 5 the image is not mountable; then it is the new image.
     assert_eq!(&rig.mem()[..3], &[0xff; 3]);
@@ -122,7 +128,11 @@ fn same_image_redeploy() {
         assert_eq!(log, vec![program(0, 1), erase(0, 4 * K), program(3, 4093), program(0, 3)]);
     } else {
         // Every sector is erased and programmed again.
-        let want: Vec<Op> = if DEFERRED { [erase(0, 4 * K)].into_iter().chain(nor_erases(4 * K, 256 * K)).collect() } else { nor_erases(0, 256 * K) };
+        let want: Vec<Op> = if DEFERRED {
+            [erase(0, 4 * K)].into_iter().chain(nor_erases(4 * K, 256 * K)).collect()
+        } else {
+            nor_erases(0, 256 * K)
+        };
         assert_eq!(erases(log), want);
     }
     assert!(holds(rig.mem(), &img));

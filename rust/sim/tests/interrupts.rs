@@ -38,7 +38,11 @@ fn every_interrupted_deploy_leaves_old_none_or_new_and_recovers() {
                     let start = rig.polls;
                     rig.interrupt_at = Some(start + n);
                     let r = client.deploy(&mut rig, &new);
-                    assert!(rig.interrupted && r.is_err(), "{}: {client:?}: poll {n} of {polls} raised and the client stopped", s.name);
+                    assert!(
+                        rig.interrupted && r.is_err(),
+                        "{}: {client:?}: poll {n} of {polls} raised and the client stopped",
+                        s.name
+                    );
                     assert_eq!(rig.polls, start + n, "{}: {client:?}: nothing ran after the interrupt", s.name);
                     tried += 1;
                     let outcome = |mem: &[u8]| match mountable(mem, 0) {
@@ -52,15 +56,30 @@ fn every_interrupted_deploy_leaves_old_none_or_new_and_recovers() {
                         rig.state = mp_romfs::engine::State::new();
                     }
                     let five = rig.complete();
-                    assert!(five == 0 || five == Error::Incomplete.errno() as isize, "op 5 after the interrupt: {five}");
-                    assert_eq!(outcome(rig.mem()), before, "{}: {client:?}: a lone op 5 after poll {n} changed what mounts", s.name);
+                    assert!(
+                        five == 0 || five == Error::Incomplete.errno() as isize,
+                        "op 5 after the interrupt: {five}"
+                    );
+                    assert_eq!(
+                        outcome(rig.mem()),
+                        before,
+                        "{}: {client:?}: a lone op 5 after poll {n} changed what mounts",
+                        s.name
+                    );
                     outcomes[before] += 1;
                     Client::Mpremote129.deploy(&mut rig, &new).unwrap();
-                    assert!(holds(rig.mem(), &new), "{}: {client:?}: a deploy after the interrupt at poll {n} lands", s.name);
+                    assert!(
+                        holds(rig.mem(), &new),
+                        "{}: {client:?}: a deploy after the interrupt at poll {n} lands",
+                        s.name
+                    );
                     assert_eq!(rig.sim.stats.violations, 0);
                 }
             }
         }
-        println!("{:28} interrupted {tried:5}  old {:5}  none {:5}  new {:5}  violations 0", s.name, outcomes[0], outcomes[1], outcomes[2]);
+        println!(
+            "{:28} interrupted {tried:5}  old {:5}  none {:5}  new {:5}  violations 0",
+            s.name, outcomes[0], outcomes[1], outcomes[2]
+        );
     }
 }

@@ -76,7 +76,12 @@ fn cut_everywhere(s: &Setup, old: &[u8], new: &[u8]) -> Outcomes {
                     None => out.none += 1,
                     Some(img) if img == old => out.old += 1,
                     Some(img) if img == new => out.new += 1,
-                    Some(img) if write_once && tear != Tear::None && erases_header(&log[cut as usize], rig.addr) && img[..4] == old[..4] => {
+                    Some(img)
+                        if write_once
+                            && tear != Tear::None
+                            && erases_header(&log[cut as usize], rig.addr)
+                            && img[..4] == old[..4] =>
+                    {
                         out.torn_header += 1
                     }
                     Some(_) => {
