@@ -13,15 +13,37 @@
 #define MP_ROMFS_AEABI(name, ...) \
     void name(__VA_ARGS__); \
     __attribute__((weak)) void name(__VA_ARGS__)
-MP_ROMFS_AEABI(__aeabi_memcpy, void *d, const void *s, size_t n) { memcpy(d, s, n); }
-MP_ROMFS_AEABI(__aeabi_memcpy4, void *d, const void *s, size_t n) { memcpy(d, s, n); }
-MP_ROMFS_AEABI(__aeabi_memcpy8, void *d, const void *s, size_t n) { memcpy(d, s, n); }
-MP_ROMFS_AEABI(__aeabi_memmove, void *d, const void *s, size_t n) { memmove(d, s, n); }
-MP_ROMFS_AEABI(__aeabi_memmove4, void *d, const void *s, size_t n) { memmove(d, s, n); }
-MP_ROMFS_AEABI(__aeabi_memset, void *d, size_t n, int c) { memset(d, c, n); }
-MP_ROMFS_AEABI(__aeabi_memset4, void *d, size_t n, int c) { memset(d, c, n); }
-MP_ROMFS_AEABI(__aeabi_memset8, void *d, size_t n, int c) { memset(d, c, n); }
-MP_ROMFS_AEABI(__aeabi_memclr, void *d, size_t n) { memset(d, 0, n); }
-MP_ROMFS_AEABI(__aeabi_memclr4, void *d, size_t n) { memset(d, 0, n); }
-MP_ROMFS_AEABI(__aeabi_memclr8, void *d, size_t n) { memset(d, 0, n); }
+MP_ROMFS_AEABI(__aeabi_memcpy, void *d, const void *s, size_t n) {
+    memcpy(d, s, n);
+}
+MP_ROMFS_AEABI(__aeabi_memcpy4, void *d, const void *s, size_t n) {
+    memcpy(d, s, n);
+}
+MP_ROMFS_AEABI(__aeabi_memcpy8, void *d, const void *s, size_t n) {
+    memcpy(d, s, n);
+}
+MP_ROMFS_AEABI(__aeabi_memmove, void *d, const void *s, size_t n) {
+    memmove(d, s, n);
+}
+MP_ROMFS_AEABI(__aeabi_memmove4, void *d, const void *s, size_t n) {
+    memmove(d, s, n);
+}
+MP_ROMFS_AEABI(__aeabi_memset, void *d, size_t n, int c) {
+    memset(d, c, n);
+}
+MP_ROMFS_AEABI(__aeabi_memset4, void *d, size_t n, int c) {
+    memset(d, c, n);
+}
+MP_ROMFS_AEABI(__aeabi_memset8, void *d, size_t n, int c) {
+    memset(d, c, n);
+}
+MP_ROMFS_AEABI(__aeabi_memclr, void *d, size_t n) {
+    memset(d, 0, n);
+}
+MP_ROMFS_AEABI(__aeabi_memclr4, void *d, size_t n) {
+    memset(d, 0, n);
+}
+MP_ROMFS_AEABI(__aeabi_memclr8, void *d, size_t n) {
+    memset(d, 0, n);
+}
 #endif

@@ -3,7 +3,9 @@
 #
 #   Debian packages   arm-none-eabi gcc/binutils/newlib, qemu-system-arm,
 #                     rustc-web/cargo-web/rust-web-src (Rust with its source,
-#                     to build core for thumb targets), libclang (bindgen).
+#                     to build core for thumb targets), rust-web-clippy and
+#                     rustfmt-web (the lint step), libclang (bindgen),
+#                     uncrustify (the C format check, with MicroPython's config).
 #   MicroPython       $MICROPY_DIR if set, else Debian's source package of
 #                     micropython (1.26.1) in .cache/; its mpy-cross, which
 #                     freezes tests/lib into the test firmwares.
@@ -25,8 +27,8 @@ say() { printf '[setup] %s\n' "$*"; }
 PACKAGES=(
     gcc-arm-none-eabi binutils-arm-none-eabi libnewlib-arm-none-eabi
     qemu-system-arm
-    rustc-web cargo-web rust-web-src
-    libclang-dev
+    rustc-web cargo-web rust-web-src rust-web-clippy rustfmt-web
+    libclang-dev uncrustify
     build-essential pkg-config git
 )
 missing=()
@@ -42,8 +44,15 @@ fi
 DEB_RUSTC=/usr/bin/rustc
 DEB_CARGO=/usr/bin/cargo
 [ -x "$DEB_RUSTC" ] && [ -d /usr/lib/rustlib/src/rust/library/core ] || { say "Debian's rustc-web/rust-web-src is missing"; exit 1; }
+DEB_CARGO_CLIPPY=/usr/bin/cargo-clippy
 # Host builds and tests use the cargo on PATH (rustup's), else Debian's.
 command -v cargo >/dev/null || export PATH=/usr/bin:$PATH
+# The lint step's rustfmt and clippy for that cargo: Debian's are installed
+# above; a rustup toolchain may lack them.
+if ! { cargo fmt --version && cargo clippy --version; } >/dev/null 2>&1 && command -v rustup >/dev/null; then
+    say "adding rustfmt and clippy to the rustup toolchain"
+    rustup component add rustfmt clippy
+fi
 
 # cargo-fuzz (pinned) for the fuzz target in fuzz/, on rustup's nightly.
 if ! cargo fuzz --version 2>/dev/null | grep -q "0.13.2"; then
@@ -109,6 +118,7 @@ CACHE=$CACHE
 MICROPY_DIR=$MICROPY_DIR
 DEB_RUSTC=$DEB_RUSTC
 DEB_CARGO=$DEB_CARGO
+DEB_CARGO_CLIPPY=$DEB_CARGO_CLIPPY
 MPREMOTE_1_29=$CACHE/venv-mpremote-1.29.0/bin/mpremote
 MPREMOTE_1_26=$CACHE/venv-mpremote-1.26.1/bin/mpremote
 PYTHON=$CACHE/venv-mpremote-1.29.0/bin/python

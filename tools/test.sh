@@ -7,6 +7,10 @@
 #      generated interface files against a fresh generation (cargo test
 #      --workspace); the simulator crate's tests again with each port's
 #      feature set; then time-boxed fuzz passes (fuzz/, FUZZ_SECONDS).
+#   1b. Lint (before the fuzz passes): rustfmt and clippy (-D warnings) on
+#      the host workspace, fuzz/ and each port's feature set, clippy on the
+#      core for each port's Cortex-M target; the C formatted as MicroPython's
+#      tools/codeformat.py formats it (uncrustify with its config).
 #   2. The unix test firmware, also built into a folder holding a stock
 #      build of it (tests/build/stock_folder.sh), and every qemu board: the test board
 #      (ports/qemu/ROMFS_AN385), the same with the block view as
@@ -68,6 +72,46 @@ for set in samd21 samd51 stm32 alif; do
         cargo test --locked --quiet -p mp-romfs-sim --no-default-features --features "std ffi $(features $set) $(blockdev $set)"
 done
 step "bench builds (samd21 set)" cargo check --locked --quiet -p bench --no-default-features --features "$(features samd21)"
+
+# The Cortex-M target each port's core is built for (tools/size_report.py).
+rust_target() { case $1 in samd21) echo thumbv6m-none-eabi ;; alif) echo thumbv8m.main-none-eabihf ;; *) echo thumbv7em-none-eabihf ;; esac; }
+# The C files of the project, but the one cbindgen generates (checked against
+# a fresh generation instead).
+c_files() { git ls-files 'c_glue/*.[ch]' 'ports/*.[ch]' 'tests/*.[ch]' ':!c_glue/mp_romfs.h'; }
+lint() {
+    local rc=0 c_rc=0 set target build_std tmp f
+    local files=()
+    mapfile -t files < <(c_files)
+    cargo fmt --all -- --check || { echo "lint: cargo fmt"; rc=1; }
+    (cd fuzz && cargo fmt -- --check) || { echo "lint: cargo fmt (fuzz/)"; rc=1; }
+    cargo clippy -q --workspace --all-targets --locked -- -D warnings || { echo "lint: clippy (host)"; rc=1; }
+    for set in samd21 samd51 stm32 alif; do
+        cargo clippy -q --locked -p mp-romfs-sim --all-targets --no-default-features \
+            --features "std ffi $(features $set) $(blockdev $set)" -- -D warnings || { echo "lint: clippy (host, $set)"; rc=1; }
+        # The core as a port builds it (tools/romfs-rust-build): Debian's
+        # toolchain, core from source when the target is not installed.
+        target=$(rust_target $set) build_std=
+        [ -d "$("$DEB_RUSTC" --print sysroot)/lib/rustlib/$target/lib" ] || build_std=-Zbuild-std=core
+        env ${build_std:+RUSTC_BOOTSTRAP=1} RUSTC="$DEB_RUSTC" CARGO="$DEB_CARGO" "$DEB_CARGO_CLIPPY" clippy -q --locked \
+            -p mp-romfs --target "$target" --target-dir "$CACHE/cargo-clippy" $build_std \
+            --no-default-features --features "$(features $set) $(blockdev $set)" -- -D warnings \
+            || { echo "lint: clippy ($set, $target)"; rc=1; }
+    done
+    # MicroPython's tools/codeformat.py formats in place: on a copy.
+    tmp=$(mktemp -d)
+    printf '%s\0' "${files[@]}" | tar -c --null -T - | tar -x -C "$tmp"
+    if (cd "$tmp" && python3 "$MICROPY_DIR/tools/codeformat.py" -c "${files[@]}"); then
+        for f in "${files[@]}"; do
+            diff -u "$f" "$tmp/$f" || c_rc=1
+        done
+        [ $c_rc -eq 0 ] || { echo "lint: C format (the diff is what $MICROPY_DIR/tools/codeformat.py -c would change)"; rc=1; }
+    else
+        echo "lint: codeformat.py failed"; rc=1
+    fi
+    rm -rf "$tmp"
+    return $rc
+}
+step "lint (rustfmt, clippy, C format)" lint
 
 # Time-boxed fuzz passes (README: how to run a long one), with all features
 # and with the SAMD21 set.  No sanitizer: the harness is safe Rust, and this

@@ -249,7 +249,7 @@ fn limit(case: &Case, old: &[u8], image: &[u8]) -> u64 {
         let mut op = size;
         for &b in &blocks {
             let n = (b / size) as usize;
-            if (case.part_addr + s) % b == 0 && i + n <= must.len() && must[i + n - 1].0 == s + b - size {
+            if (case.part_addr + s).is_multiple_of(b) && i + n <= must.len() && must[i + n - 1].0 == s + b - size {
                 op = b;
                 break;
             }

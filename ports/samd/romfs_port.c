@@ -50,7 +50,9 @@
 
 #define ROMFS_ERASE_PAGES ((1u << ROMFS_ERASE_LOG2) / NVMCTRL_PAGE_SIZE)
 // The unit is whole pages of the device header's page size (compile-time check).
+// *FORMAT-OFF* (uncrustify takes the product for a pointer declarator)
 typedef char romfs_erase_unit_is_whole_pages[ROMFS_ERASE_PAGES * NVMCTRL_PAGE_SIZE == (1u << ROMFS_ERASE_LOG2) ? 1 : -1];
+// *FORMAT-ON*
 
 // On the SAMD51 the ECC makes a programmed quad-word unfit for a second
 // program, so the unit is declared write-once to the core (micropython.mk

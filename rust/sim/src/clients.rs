@@ -164,10 +164,10 @@ fn host_tool<D: Device>(dev: &mut D, image: &[u8]) -> Result<(), String> {
             })
             .collect();
         let mut runs = Vec::new();
-        for u in 0..units {
+        for (u, &changed) in changed.iter().enumerate() {
             match runs.last_mut() {
-                Some((_, end)) if changed[u] && *end == u * g => *end = u * g + g,
-                _ if changed[u] => runs.push((u * g, u * g + g)),
+                Some((_, end)) if changed && *end == u * g => *end = u * g + g,
+                _ if changed => runs.push((u * g, u * g + g)),
                 _ => {}
             }
         }

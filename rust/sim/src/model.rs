@@ -127,7 +127,7 @@ impl Model {
                 g = g.max(n);
             }
         }
-        if self.len % g != 0 {
+        if !self.len.is_multiple_of(g) {
             return 0;
         }
         let boundary = |a: u32| self.sector(a).is_none_or(|(s, _)| s == a);
@@ -174,7 +174,7 @@ impl Model {
         }
         if off.is_some() {
             let g = self.min_prepare();
-            if g == 0 || at % g != 0 || len % g != 0 {
+            if g == 0 || !at.is_multiple_of(g) || !len.is_multiple_of(g) {
                 return Err(EINVAL);
             }
         }
@@ -244,7 +244,7 @@ impl Model {
         if u64::from(off) + data.len() as u64 > u64::from(self.len) {
             return Err(EINVAL);
         }
-        if off % self.unit != 0 {
+        if !off.is_multiple_of(self.unit) {
             return Err(EINVAL);
         }
         if data.is_empty() {
@@ -454,7 +454,7 @@ impl Model {
 
     #[cfg(feature = "blockdev")]
     fn write_blocks(&mut self, at: u32, data: &[u8]) -> R<()> {
-        if data.len() as u32 % self.block_size() != 0 {
+        if !(data.len() as u32).is_multiple_of(self.block_size()) {
             return Err(EINVAL);
         }
         self.prepare(if self.min_prepare() == 0 { None } else { Some(at) }, data.len() as u32)?;

@@ -47,7 +47,7 @@ impl<'s, M: Memory, const WRITE: usize, const ERASE: usize> Nor<'s, M, WRITE, ER
         let p = sim.profile();
         let unit = 1usize << p.program_log2;
         let uniform = p.runs.iter().all(|r| 1usize << r.size_log2 == ERASE);
-        (uniform && WRITE >= unit && WRITE % unit == 0).then_some(Nor { sim })
+        (uniform && WRITE >= unit && WRITE.is_multiple_of(unit)).then_some(Nor { sim })
     }
 
     /// The simulator (its counters and bytes).
@@ -61,7 +61,7 @@ impl<'s, M: Memory, const WRITE: usize, const ERASE: usize> Nor<'s, M, WRITE, ER
         if end as usize > self.capacity() {
             return Err(StorageError::OutOfBounds);
         }
-        if offset as usize % align != 0 || len as usize % align != 0 {
+        if !(offset as usize).is_multiple_of(align) || !(len as usize).is_multiple_of(align) {
             return Err(StorageError::NotAligned);
         }
         Ok((self.sim.raw_geometry().base + offset, len))

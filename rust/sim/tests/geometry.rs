@@ -77,7 +77,9 @@ fn min_prepare_by_geometry() {
     // (name, segment, op 6, whether it is one sector size with the segment
     // on sector boundaries: the layouts a build without `sector-table`
     // takes).
-    let cases: &[(&str, (&'static Profile, u32, u32, u32), u32, bool)] = &[
+    // (chip, flash base, segment offset, segment length), as op6 takes them.
+    type Layout = (&'static Profile, u32, u32, u32);
+    let cases: &[(&str, Layout, u32, bool)] = &[
         // Whole F767: 4x32K+128K = 256K, then 256K sectors.
         ("F767 whole", (&STM32F767, f7, 0, 2048 * K), 256 * K, false),
         // The 256K sectors only.

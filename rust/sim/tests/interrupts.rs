@@ -11,6 +11,7 @@
 //! - after a soft reset (the core's state forgotten, flash kept) a lone
 //!   op 5 commits nothing either;
 //! - a full deploy right after succeeds.
+//!
 //! Prints the outcomes per setup.
 
 use mp_romfs::error::Error;
