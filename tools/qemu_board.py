@@ -1,5 +1,7 @@
 """Boot the qemu test firmware with its serial port on a pty, as mpremote
-and run-tests.py expect a board."""
+and run-tests.py expect a board; and what the scripts that drive such a
+board share: the device code that lists a segment's files, and the PASS /
+FAIL lines."""
 
 import re
 import subprocess
@@ -44,3 +46,49 @@ class QemuBoard:
             self.proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
             self.proc.kill()
+
+
+# Device code (str.format: {seg}): mounts segment `seg` at /t and prints
+# each file as `FILE <path> <length> <crc32>`, reading 4 KiB at a time
+# (files may be larger than the heap); leaves /t mounted.
+LIST_FILES = """
+import vfs, os, binascii
+try:
+    vfs.umount('/t')
+except OSError:
+    pass
+vfs.mount(vfs.VfsRom(vfs.rom_ioctl(2, {seg})), '/t')
+def walk(d):
+    for e in os.ilistdir(d):
+        p = d + '/' + e[0]
+        if e[1] == 0x4000:
+            yield from walk(p)
+        else:
+            yield p
+for p in sorted(walk('/t')):
+    n = crc = 0
+    with open(p, 'rb') as f:
+        while chunk := f.read(4096):
+            n += len(chunk)
+            crc = binascii.crc32(chunk, crc)
+    print('FILE', p[3:], n, crc)
+"""
+
+
+class Checks:
+    """`check(ok, what, detail)` prints a PASS or FAIL line (and, on a
+    failure, the detail indented) and counts the failures."""
+
+    def __init__(self):
+        self.failures = 0
+
+    def __call__(self, ok, what, detail=""):
+        print(("PASS " if ok else "FAIL ") + what, flush=True)
+        if not ok and detail:
+            print("  " + detail.strip().replace("\n", "\n  "))
+        self.failures += not ok
+
+    def result(self):
+        """Prints the count of failures and returns the exit status."""
+        print(f"{self.failures} failed" if self.failures else "all passed")
+        return 1 if self.failures else 0

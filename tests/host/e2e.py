@@ -33,31 +33,14 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
-from qemu_board import QemuBoard  # noqa: E402
+from qemu_board import LIST_FILES, Checks, QemuBoard  # noqa: E402
 
 BIN = Path(sys.executable).parent
 MP_ROMFS = str(BIN / "mp-romfs")
 MPREMOTE = str(BIN / "mpremote")
 
 # Lists the files of segment `seg` (mounted at /t) with lengths and CRCs.
-LIST = """
-import vfs, os, binascii
-try:
-    vfs.umount('/t')
-except OSError:
-    pass
-vfs.mount(vfs.VfsRom(vfs.rom_ioctl(2, {seg})), '/t')
-def walk(d):
-    for e in os.ilistdir(d):
-        p = d + '/' + e[0]
-        if e[1] == 0x4000:
-            yield from walk(p)
-        else:
-            yield p
-for p in sorted(walk('/t')):
-    with open(p, 'rb') as f:
-        b = f.read()
-    print('FILE', p[3:], len(b), binascii.crc32(b))
+LIST = LIST_FILES + """
 vfs.umount('/t')
 # Erases and programs so far on every simulated device of the board.
 import romfs_test
@@ -157,14 +140,7 @@ def main():
     ap.add_argument("--refuse", action="store_true", help="the board has the stock models' rom_ioctl(7) hook")
     ap.add_argument("--gone", action="store_true", help="end with the emulator stopped mid-deploy")
     args = ap.parse_args()
-    failures = 0
-
-    def check(ok, what, detail=""):
-        nonlocal failures
-        print(("PASS " if ok else "FAIL ") + what, flush=True)
-        if not ok and detail:
-            print("  " + detail.strip().replace("\n", "\n  "))
-        failures += not ok
+    check = Checks()
 
     with tempfile.TemporaryDirectory() as tmp, QemuBoard(args.kernel) as board:
         pty = board.pty
@@ -229,8 +205,7 @@ def main():
             os.set_blocking(p.stdout.fileno(), True)
             out = p.communicate(timeout=120)[0].decode("utf-8", "replace")
             check(p.returncode == 1 and "run the same command again to resume" in out, "the device gone mid-deploy: the state and how to resume", out)
-    print(f"{failures} failed" if failures else "all passed")
-    return 1 if failures else 0
+    return check.result()
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from deploy_test import VERIFY, VIOLATIONS, make_folder, same_files  # noqa: E402
-from qemu_board import QemuBoard  # noqa: E402
+from qemu_board import Checks, QemuBoard  # noqa: E402
 
 SEG = 1
 BIG = 1_000_000
@@ -81,14 +81,7 @@ def main():
     ap.add_argument("--mpremote", action="append", required=True, help="VERSION=EXECUTABLE")
     args = ap.parse_args()
     clients = dict(spec.split("=", 1) for spec in args.mpremote)
-    failures = 0
-
-    def check(ok, what, detail=""):
-        nonlocal failures
-        print(("PASS " if ok else "FAIL ") + what, flush=True)
-        if not ok and detail:
-            print("  " + detail.strip().replace("\n", "\n  "))
-        failures += not ok
+    check = Checks()
 
     with tempfile.TemporaryDirectory() as tmp, QemuBoard(args.kernel) as board:
         count = 0
@@ -129,8 +122,7 @@ def main():
 
         _, out, _ = run(exe, board.pty, "exec", VIOLATIONS)
         check(out.split() == ["0"], "no illegal flash operation on any simulated device", out)
-    print(f"{failures} failed" if failures else "all passed")
-    return 1 if failures else 0
+    return check.result()
 
 
 if __name__ == "__main__":

@@ -25,29 +25,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
-from qemu_board import QemuBoard  # noqa: E402
+from qemu_board import LIST_FILES, Checks, QemuBoard  # noqa: E402
 
-VERIFY = """
-import vfs, os, binascii, sys
-try:
-    vfs.umount('/t')
-except OSError:
-    pass
-vfs.mount(vfs.VfsRom(vfs.rom_ioctl(2, {seg})), '/t')
-def walk(d):
-    for e in os.ilistdir(d):
-        p = d + '/' + e[0]
-        if e[1] == 0x4000:
-            yield from walk(p)
-        else:
-            yield p
-for p in sorted(walk('/t')):
-    n = crc = 0
-    with open(p, 'rb') as f:
-        while chunk := f.read(4096):
-            n += len(chunk)
-            crc = binascii.crc32(chunk, crc)
-    print('FILE', p[3:], n, crc)
+VERIFY = LIST_FILES + """
+import sys
 sys.path.insert(0, '/t')
 import {module}
 print('IMPORT', {module}.MARK)
@@ -121,12 +102,7 @@ def main():
     ap.add_argument("--block-view", action="store_true", help="the board's rom_ioctl(2) returns the block view")
     args = ap.parse_args()
 
-    failures = 0
-
-    def check(ok, what):
-        nonlocal failures
-        print(("PASS " if ok else "FAIL ") + what, flush=True)
-        failures += not ok
+    check = Checks()
 
     with tempfile.TemporaryDirectory() as tmp, QemuBoard(args.kernel) as board:
         first = args.mpremote[0].split("=", 1)[1]
@@ -166,8 +142,7 @@ def main():
             check(f"app_{version.replace('.', '_')}_seg0.py" in out or f"app_{version.replace('.', '_')}_seg0.mpy" in out, f"after a soft reset /rom is segment 0 ({version})")
         rc, out, _ = mpremote(exe, board.pty, "exec", VIOLATIONS)
         check(out.split() == ["0"], "no illegal flash operation on any simulated device")
-    print(f"{failures} failed" if failures else "all passed")
-    return 1 if failures else 0
+    return check.result()
 
 
 if __name__ == "__main__":
