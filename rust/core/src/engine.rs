@@ -380,12 +380,12 @@ impl<'a, F: Flash> Engine<'a, F> {
         }
         // The header's bytes are held for op 5, the others programmed.
         let from = if hold { self.hold_len() } else { 0 };
-        if off < from || (self.st.flags & HELD != 0 && off < HOLD_MAX as u32) {
-            if self.st.flags & HELD == 0 {
-                self.st.hold = [self.io.seg.erased; HOLD_MAX];
-                self.st.flags |= HELD;
-                self.st.next = 0;
-            }
+        if off < from && self.st.flags & HELD == 0 {
+            self.st.hold = [self.io.seg.erased; HOLD_MAX];
+            self.st.flags |= HELD;
+            self.st.next = 0;
+        }
+        if self.st.flags & HELD != 0 {
             // The header's first bytes as written, for its length (only the
             // write's own bytes: its padding programs nothing).
             for (h, &b) in self.st.hold.iter_mut().skip(off as usize).zip(data) {
