@@ -392,7 +392,9 @@ impl<'a, F: Flash> Engine<'a, F> {
                 *h = b;
             }
         }
-        self.io.each(from, end, &pieces, true)?;
+        // All of the write from `from` on (`end` here instead of the open
+        // end costs 16 B on thumbv6m, where `each` is inlined).
+        self.io.each(from, u32::MAX, &pieces, true)?;
         self.st.reach = self.st.reach.max(off + data.len() as u32);
         Ok(())
     }
