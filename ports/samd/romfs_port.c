@@ -16,13 +16,15 @@
  * ASF4's return codes (ERR_BAD_ADDRESS, ERR_INVALID_ARG, ERR_DENIED for a
  * locked region: all negative) go back to the core, which answers -EIO.
  *
- * The NVM is driven through a descriptor of our own: samd_flash.c keeps its
- * descriptor static.  Two descriptors are safe because ASF4 keeps no state in
- * them besides the NVMCTRL pointer and callbacks: every call is a synchronous
- * busy-wait on the one NVMCTRL, flash_init() rewrites the same configuration
- * bits from the same ASF4 config (keeping wait states and MANW), and the only
- * global it sets, the device the NVMCTRL interrupt handler dispatches to,
- * matters only for callbacks, which nobody registers (INTEN stays 0).
+ * The NVM is driven through a descriptor of our own, which every call sets
+ * up with flash_init(): samd_flash.c keeps its descriptor static.  Two
+ * descriptors, and initialising ours again, are safe because ASF4 keeps no
+ * state in them besides the NVMCTRL pointer and callbacks: every call is a
+ * synchronous busy-wait on the one NVMCTRL, flash_init() rewrites the same
+ * configuration bits from the same ASF4 config (keeping wait states and
+ * MANW), and the only global it sets, the device the NVMCTRL interrupt
+ * handler dispatches to, matters only for callbacks, which nobody registers
+ * (INTEN stays 0).
  *
  * SPDX-License-Identifier: MIT
  */
@@ -74,14 +76,13 @@ static const mp_romfs_segment_t romfs_seg = {
     (uint32_t)_micropy_hw_romfs_part0_size, &romfs_nvm_geom, NULL,
 };
 static struct mp_romfs_state romfs_state;
-// No segment until the NVM driver is initialised.
-static mp_romfs_table_t romfs_table = { &romfs_seg, &romfs_state, 0 };
+static const mp_romfs_table_t romfs_table = { &romfs_seg, &romfs_state, 1 };
 static struct flash_descriptor romfs_nvm;
 
 const mp_romfs_table_t *mp_romfs_port_table(void) {
-    if (romfs_table.count == 0 && flash_init(&romfs_nvm, NVMCTRL) == ERR_NONE) {
-        romfs_table.count = 1;
-    }
+    // Every call sets the descriptor up again (see the top of this file):
+    // ASF4's flash_init() always succeeds with NVMCTRL.
+    flash_init(&romfs_nvm, NVMCTRL);
     return &romfs_table;
 }
 

@@ -98,7 +98,8 @@ static struct {
 static bool emu_ready;
 static uint32_t emu_locked; // region lock bits
 
-// The calls since log() last ran: (kind, addr, n).
+// The erase and append calls since log() last ran: (kind, addr, n).  (The
+// glue calls flash_init() at every call: stats() counts those.)
 #define EMU_LOG_LEN (256)
 static struct {
     char kind;
@@ -235,7 +236,6 @@ static void emu_rmw_erase_page(uint32_t addr) {
 
 int32_t flash_init(struct flash_descriptor *flash, void *const hw) {
     emu.inits++;
-    emu_log('I', 0, 0);
     if (flash == NULL || hw != NVMCTRL) {
         emu.misuse++;
         return emu_error(ERR_INVALID_ARG);
@@ -368,9 +368,9 @@ static mp_obj_t samd_emu_stats(void) {
 }
 static MP_DEFINE_CONST_FUN_OBJ_0(samd_emu_stats_obj, samd_emu_stats);
 
-// log(): [(kind, addr, n), ...] of the flash calls since the last log(),
-// kind 'I' (flash_init), 'E' (flash_erase: pages), 'A' (flash_append:
-// bytes); ('+', dropped, 0) last if more were made than it holds.
+// log(): [(kind, addr, n), ...] of the flash operations since the last
+// log(), kind 'E' (flash_erase: pages), 'A' (flash_append: bytes);
+// ('+', dropped, 0) last if more were made than it holds.
 static mp_obj_t samd_emu_log(void) {
     uint32_t kept = emu_log_count < EMU_LOG_LEN ? emu_log_count : EMU_LOG_LEN;
     mp_obj_t list = mp_obj_new_list(0, NULL);
