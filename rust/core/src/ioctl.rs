@@ -43,7 +43,8 @@ pub fn route(args: &[isize], count: u32) -> (bool, isize) {
     let arity_ok = op_index < 6 && n_index < 4 && ARITY >> (op_index * 4 + n_index) & 1 != 0;
     // Every op but op 1 has an id.
     let id = args.get(1).copied().unwrap_or(0);
-    if !arity_ok || (cmd != op::GET_NUMBER_OF_SEGMENTS && (id < 0 || id >= count as isize)) {
+    // (A negative id, as usize, is past any count.)
+    if !arity_ok || (cmd != op::GET_NUMBER_OF_SEGMENTS && id as usize >= count as usize) {
         return (false, Error::BadRequest.errno() as isize);
     }
     match cmd {
