@@ -403,8 +403,10 @@ impl<'a, F: Flash> Engine<'a, F> {
         if self.st.flags & HELD != 0 {
             // The header's first bytes as written, for its length (only the
             // write's own bytes: its padding programs nothing).
-            for (h, &b) in self.st.hold.iter_mut().skip(off as usize).zip(data) {
-                *h = b;
+            if let Some(head) = self.st.hold.get_mut(off as usize..) {
+                for (h, &b) in head.iter_mut().zip(data) {
+                    *h = b;
+                }
             }
         }
         // All of the write from `from` on (`end` here instead of the open
