@@ -353,7 +353,6 @@ impl<'a, F: Flash> Engine<'a, F> {
 
     /// [`Engine::write`]; `hold`: whether bytes of the header are held for
     /// op 5 (else they are programmed like the others).
-    #[inline(never)]
     pub fn write_with(&mut self, off: u32, data: &[u8], hold: bool) -> Result<()> {
         let unit = self.io.seg.unit;
         if off > self.io.seg.len || data.len() > (self.io.seg.len - off) as usize {
