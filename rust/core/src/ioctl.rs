@@ -63,8 +63,11 @@ pub fn run<F: Flash>(engine: &mut Engine<'_, F>, args: &[isize], buf: &[u8]) -> 
     let arg = |i: usize| u32::try_from(args.get(i).copied().unwrap_or(-1)).map_err(|_| Error::OutOfBounds);
     let cmd = args.first().copied().unwrap_or(0);
     let result = match cmd {
-        op::WRITE_PREPARE if args.len() == 3 => arg(2).and_then(|len| engine.prepare(None, len)),
-        op::WRITE_PREPARE => arg(2).and_then(|off| engine.prepare(Some(off), arg(3)?)),
+        // (len) or (off, len)
+        op::WRITE_PREPARE => {
+            let with_off = args.len() == 4;
+            arg(2).and_then(|a| engine.prepare(with_off.then_some(a), if with_off { arg(3)? } else { a }))
+        }
         op::WRITE => arg(2).and_then(|off| engine.write(off, buf)),
         op::WRITE_COMPLETE => return engine.complete().map_or_else(|e| e.errno() as isize, |()| 0),
         _ => return engine.min_prepare() as isize,
