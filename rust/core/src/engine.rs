@@ -595,10 +595,13 @@ impl<F: Flash> Io<'_, F> {
                     last = i;
                 }
             }
+            if !program {
+                return Ok(());
+            }
             let start = first & !(unit - 1);
             return match new.get(start..(last | (unit - 1)) + 1) {
-                Some(run) if program => self.program(at + start as u32, run),
-                _ => Ok(()),
+                Some(run) => self.program(at + start as u32, run),
+                None => Ok(()),
             };
         }
         // Write-once units: a differing unit must be blank.
