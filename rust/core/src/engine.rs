@@ -320,7 +320,7 @@ impl<'a, F: Flash> Engine<'a, F> {
             // this costs 18 B more on thumbv6m.)
             let mut a = lo;
             while a < hi {
-                let size = self.io.seg.unit_at(a).size;
+                let mut size = self.io.seg.unit_at(a).size;
                 let blank = self
                     .io
                     .flash
@@ -328,6 +328,11 @@ impl<'a, F: Flash> Engine<'a, F> {
                     .get(a as usize..(a + size) as usize)
                     .is_none_or(|m| is_blank(m, self.io.seg.erased));
                 if !blank {
+                    if cfg!(feature = "block-erase") {
+                        // As `settle` does: the largest block erase that
+                        // starts here and stays in the range.
+                        size = self.io.seg.erase_size(a, hi);
+                    }
                     self.io.erase(a, size)?;
                 }
                 a += size;
