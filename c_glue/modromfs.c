@@ -86,21 +86,20 @@ static void romfs_raise_pending(void) {
 // .bss and survive the reset).
 MP_REGISTER_ROOT_POINTER(mp_obj_t romfs_guard);
 
-static mp_obj_t romfs_guard_del(mp_obj_t self) {
+// The finaliser: the GC looks up __del__ through the type's attr slot.  No
+// Python code can reach the guard, so that lookup is the only one it ever
+// gets: a slot function that does not test the name, instead of a __del__
+// method in a locals dict, saves 36 B on thumbv6m (the name test 8 of them).
+static void romfs_guard_attr(mp_obj_t self, qstr attr, mp_obj_t *dest) {
     (void)self;
+    (void)attr;
+    (void)dest;
     MP_STATE_VM(romfs_guard) = MP_OBJ_NULL;
-    return mp_const_none;
 }
-static MP_DEFINE_CONST_FUN_OBJ_1(romfs_guard_del_obj, romfs_guard_del);
-
-static const mp_rom_map_elem_t romfs_guard_locals_table[] = {
-    { MP_ROM_QSTR(MP_QSTR___del__), MP_ROM_PTR(&romfs_guard_del_obj) },
-};
-static MP_DEFINE_CONST_DICT(romfs_guard_locals, romfs_guard_locals_table);
 
 static MP_DEFINE_CONST_OBJ_TYPE(
     romfs_guard_type, MP_QSTRnull, MP_TYPE_FLAG_NONE,
-    locals_dict, &romfs_guard_locals
+    attr, romfs_guard_attr
     );
 
 // The port's table, with the states forgotten if a soft reset came before.

@@ -4,32 +4,44 @@
  * (_micropy_hw_romfs_part0_start/_size, from MICROPY_HW_ROMFS_BYTES).
  *
  * The core (rust/core) plans every operation; this file only describes the
- * NVM and performs one ASF4 call per erase and program hook:
- *   erase    flash_erase() of exactly one erase unit: a row of 4 x 64-byte
+ * NVM and performs one call of ASF4's NVM driver (its HPL layer, below the
+ * HAL's flash_erase/flash_append) per erase and program hook:
+ *   erase    _flash_erase() of exactly one erase unit: a row of 4 x 64-byte
  *            pages (SAMD21) or a block of 16 x 512-byte pages (SAMD51),
  *            always unit-aligned, so ASF4 takes its direct erase path (never
  *            its read-modify-write path for partial units, and never its
  *            multi-block SAMD51 loop, which advances by a page, not a block);
- *   program  flash_append(): page-buffer writes and Write Page commands
+ *   program  _flash_append(): page-buffer writes and Write Page commands
  *            only, no erase (flash_write() would read, erase and rewrite
  *            whole rows/blocks behind the core's back).
- * ASF4's return codes (ERR_BAD_ADDRESS, ERR_INVALID_ARG, ERR_DENIED for a
- * locked region: all negative) go back to the core, which answers -EIO.
+ * The HAL's wrappers only add checks that the core's calls always pass
+ * (page alignment, the range inside the flash) and, for flash_append, that
+ * the first page is not in a locked region.  Where nothing else uses them
+ * (boards whose filesystem is not in internal flash), calling the HPL
+ * spares the firmware their code: 186 B on the ItsyBitsy M0 (with
+ * _flash_is_locked and two page-size helpers).  Neither HPL function
+ * reports errors: the NVM ignores commands on a locked region (it sets
+ * LOCKE, which ASF4 does not read), and the core catches that as it always
+ * did for an erase: a unit left unerased is not programmable (-EIO), and a
+ * page left unprogrammed fails the read-back (-EIO).
  *
- * The NVM is driven through a descriptor of our own: samd_flash.c keeps its
- * descriptor static.  Two descriptors are safe because ASF4 keeps no state in
- * them besides the NVMCTRL pointer and callbacks: every call is a synchronous
- * busy-wait on the one NVMCTRL, flash_init() rewrites the same configuration
- * bits from the same ASF4 config (keeping wait states and MANW), and the only
- * global it sets, the device the NVMCTRL interrupt handler dispatches to,
- * matters only for callbacks, which nobody registers (INTEN stays 0).
+ * The NVM is driven through a descriptor of our own, which every call sets
+ * up with flash_init(): samd_flash.c keeps its descriptor static.  Two
+ * descriptors, and initialising ours again, are safe because ASF4 keeps no
+ * state in them besides the NVMCTRL pointer and callbacks: every call is a
+ * synchronous busy-wait on the one NVMCTRL, flash_init() rewrites the same
+ * configuration bits from the same ASF4 config (keeping wait states and
+ * MANW), and the only global it sets, the device the NVMCTRL interrupt
+ * handler dispatches to, matters only for callbacks, which nobody registers
+ * (INTEN stays 0).
  *
  * SPDX-License-Identifier: MIT
  */
 #include "py/runtime.h"
 #include "mp_romfs.h"
-// ASF4's NVM driver; through its includes, the device header (NVMCTRL,
-// FLASH_ADDR, FLASH_SIZE, NVMCTRL_PAGE_SIZE, CMCC).
+// ASF4's NVM driver (HAL, and through it the HPL's hpl_flash.h); through
+// its includes, the device header (NVMCTRL, FLASH_ADDR, FLASH_SIZE,
+// NVMCTRL_PAGE_SIZE, CMCC).
 #include "hal_flash.h"
 
 #if MICROPY_VFS_ROM_IOCTL
@@ -76,14 +88,13 @@ static const mp_romfs_segment_t romfs_seg = {
     (uint32_t)_micropy_hw_romfs_part0_size, &romfs_nvm_geom, NULL,
 };
 static struct mp_romfs_state romfs_state;
-// No segment until the NVM driver is initialised.
-static mp_romfs_table_t romfs_table = { &romfs_seg, &romfs_state, 0 };
+static const mp_romfs_table_t romfs_table = { &romfs_seg, &romfs_state, 1 };
 static struct flash_descriptor romfs_nvm;
 
 const mp_romfs_table_t *mp_romfs_port_table(void) {
-    if (romfs_table.count == 0 && flash_init(&romfs_nvm, NVMCTRL) == ERR_NONE) {
-        romfs_table.count = 1;
-    }
+    // Every call sets the descriptor up again (see the top of this file):
+    // ASF4's flash_init() always succeeds with NVMCTRL.
+    flash_init(&romfs_nvm, NVMCTRL);
     return &romfs_table;
 }
 
@@ -113,16 +124,16 @@ int mp_romfs_port_erase(const mp_romfs_segment_t *seg, uint32_t addr, uint32_t s
     // `size` is one unit: the geometry declares no larger erase.
     (void)seg;
     (void)size;
-    int rc = flash_erase(&romfs_nvm, addr, ROMFS_ERASE_PAGES);
+    _flash_erase(&romfs_nvm.dev, addr, ROMFS_ERASE_PAGES);
     ROMFS_AFTER_NVM_OP();
-    return rc;
+    return 0;
 }
 
 int mp_romfs_port_program(const mp_romfs_segment_t *seg, uint32_t addr, const uint8_t *src, uint32_t len) {
     (void)seg;
-    int rc = flash_append(&romfs_nvm, addr, src, len);
+    _flash_append(&romfs_nvm.dev, addr, src, len);
     ROMFS_AFTER_NVM_OP();
-    return rc;
+    return 0;
 }
 
 void mp_romfs_port_poll(void) {

@@ -124,19 +124,21 @@ void *stub_malloc_with_finaliser(size_t size, const mp_obj_type_t *type) {
     abort();
 }
 
-// What gc_sweep_all() does at a soft reset: every object's __del__ runs,
-// then the memory is gone.
+// What gc_sweep_all() does at a soft reset: every object's __del__ is
+// looked up (through the type's attr slot, as mp_load_method_maybe() does)
+// and run, then the memory is gone.
 static void soft_reset(void) {
     for (size_t i = 0; i < MP_ARRAY_SIZE(finalisers); ++i) {
         mp_obj_base_t *obj = finalisers[i].obj;
         if (obj == NULL) {
             continue;
         }
-        const mp_obj_dict_t *locals = obj->type->locals_dict;
-        for (size_t k = 0; locals != NULL && k < locals->used; ++k) {
-            if (locals->table[k].key == MP_QSTR___del__) {
-                ((const mp_obj_fun_builtin_fixed_t *)locals->table[k].value)->fun(obj);
-            }
+        mp_obj_t dest[2] = { MP_OBJ_NULL, MP_OBJ_NULL };
+        if (obj->type->attr != NULL) {
+            obj->type->attr(obj, MP_QSTR___del__, dest);
+        }
+        if (dest[0] != MP_OBJ_NULL) {
+            abort(); // the stub's objects have no __del__ method to call
         }
         free(obj);
         finalisers[i].obj = NULL;

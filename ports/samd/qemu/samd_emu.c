@@ -1,26 +1,25 @@
 /*
- * The samd emulation boards' NVM: ASF4's flash_init, flash_erase and
- * flash_append with their C signatures and the behaviour of ASF4 84f56af
- * (what MicroPython's samd port links), driving the core's NOR simulator
- * (SAMD21 or SAMD51 chip profile) over the MPS2 board's PSRAM, so that
- * ports/samd/romfs_port.c runs here unchanged.
+ * The samd emulation boards' NVM: ASF4's flash_init and its HPL's
+ * _flash_erase and _flash_append with their C signatures and the behaviour
+ * of ASF4 84f56af (what MicroPython's samd port links), driving the core's
+ * NOR simulator (SAMD21 or SAMD51 chip profile) over the MPS2 board's
+ * PSRAM, so that ports/samd/romfs_port.c runs here unchanged.
  *
  * What the real functions do is reproduced, misuse included, and counted:
- *   flash_erase(addr, pages)   addr must be page-aligned (ERR_BAD_ADDRESS),
- *        the range inside the flash (ERR_INVALID_ARG); pages before the
- *        first unit boundary and after the last whole unit are "erased" by
- *        ASF4's read-modify-write of the whole row/block (counted as
- *        rmw_pages), whole units by one erase command each; on the SAMD51
- *        ASF4's multi-block loop advances by a page, not a block, as the
- *        real code does.  A locked region ignores the command (the NVM sets
- *        LOCKE, which ASF4 does not read): the call still returns ERR_NONE.
- *   flash_append(addr, buf, n) the range inside the flash (ERR_BAD_ADDRESS),
- *        the region of addr unlocked (ERR_DENIED); then page by page one
- *        page-buffer load and Write Page, which programs only (the simulator
- *        refuses and counts programming a bit that is not erased); pages in
- *        locked regions are left unchanged.  Half-words (SAMD21) or words
- *        (SAMD51) are written from the source, so an odd address or length
- *        is counted as misuse.
+ *   _flash_erase(addr, pages)  pages before the first unit boundary and
+ *        after the last whole unit are "erased" by ASF4's read-modify-write
+ *        of the whole row/block (counted as rmw_pages), whole units by one
+ *        erase command each; on the SAMD51 ASF4's multi-block loop advances
+ *        by a page, not a block, as the real code does.  A locked region
+ *        ignores the command (the NVM sets LOCKE, which ASF4 does not read).
+ *   _flash_append(addr, buf, n) page by page one page-buffer load and Write
+ *        Page, which programs only (the simulator refuses and counts
+ *        programming a bit that is not erased); pages in locked regions are
+ *        left unchanged.  Half-words (SAMD21) or words (SAMD51) are written
+ *        from the source, so an odd address or length is counted as misuse.
+ *   Neither checks its arguments (the HAL's flash_erase/flash_append do):
+ *   an address that is not page-aligned, a range outside the flash or no
+ *   pages or bytes are counted as misuse and do nothing.
  * The simulator's fence is the ROMFS partition: an erase or program that
  * touches any other byte is refused and counted (romfs_test.stats(0)).
  *
@@ -98,7 +97,8 @@ static struct {
 static bool emu_ready;
 static uint32_t emu_locked; // region lock bits
 
-// The calls since log() last ran: (kind, addr, n).
+// The erase and append calls since log() last ran: (kind, addr, n).  (The
+// glue calls flash_init() at every call: stats() counts those.)
 #define EMU_LOG_LEN (256)
 static struct {
     char kind;
@@ -164,14 +164,15 @@ static void emu_cmcc_op(void) {
 }
 #endif
 
-static int32_t emu_enter(struct flash_descriptor *flash) {
+// Whether a call may go on: a descriptor set up by flash_init (real ASF4
+// would use a NULL register base).
+static bool emu_enter(struct _flash_device *device) {
     emu_cmcc_op();
-    if (!emu_ready || flash == NULL || flash->dev.hw != NVMCTRL) {
-        // Real ASF4 would use a NULL register base.
+    if (!emu_ready || device == NULL || device->hw != NVMCTRL) {
         emu.misuse++;
-        return ERR_NOT_INITIALIZED;
+        return false;
     }
-    return ERR_NONE;
+    return true;
 }
 
 static int32_t emu_error(int32_t rc) {
@@ -235,7 +236,6 @@ static void emu_rmw_erase_page(uint32_t addr) {
 
 int32_t flash_init(struct flash_descriptor *flash, void *const hw) {
     emu.inits++;
-    emu_log('I', 0, 0);
     if (flash == NULL || hw != NVMCTRL) {
         emu.misuse++;
         return emu_error(ERR_INVALID_ARG);
@@ -244,27 +244,20 @@ int32_t flash_init(struct flash_descriptor *flash, void *const hw) {
     return ERR_NONE;
 }
 
-int32_t flash_erase(struct flash_descriptor *flash, const uint32_t dst_addr, const uint32_t page_nums) {
+void _flash_erase(struct _flash_device *const device, uint32_t dst_addr, uint32_t page_nums) {
     emu_log('E', dst_addr, page_nums);
-    int32_t rc = emu_enter(flash);
-    if (rc != ERR_NONE) {
-        return emu_error(rc);
+    if (!emu_enter(device)) {
+        return;
     }
     emu.erase_calls++;
     emu.erase_pages += page_nums;
     uint32_t off = dst_addr - FLASH_ADDR;
-    if (off % EMU_PAGE) {
-        return emu_error(ERR_BAD_ADDRESS);
-    }
-    if (page_nums > EMU_PAGES || off / EMU_PAGE + page_nums > EMU_PAGES) {
-        return emu_error(ERR_INVALID_ARG);
+    if (off % EMU_PAGE || page_nums == 0 || page_nums > EMU_PAGES || off / EMU_PAGE + page_nums > EMU_PAGES) {
+        // What flash_erase refuses: ASF4's loops would run off the pages.
+        emu.misuse++;
+        return;
     }
     uint32_t n = page_nums;
-    if (n == 0) {
-        // ASF4 asserts (compiled out): nothing happens for an aligned address.
-        emu.misuse++;
-        return ERR_NONE;
-    }
     uint32_t addr = dst_addr;
     uint32_t unit = dst_addr & ~(uint32_t)(EMU_UNIT - 1);
     if (addr != unit) {
@@ -273,7 +266,7 @@ int32_t flash_erase(struct flash_descriptor *flash, const uint32_t dst_addr, con
         for (uint32_t i = 0; i < EMU_UNIT_PAGES - 1; ++i) {
             emu_rmw_erase_page(addr);
             if (--n == 0) {
-                return ERR_NONE;
+                return;
             }
             addr += EMU_PAGE;
             if (addr == unit) {
@@ -289,26 +282,21 @@ int32_t flash_erase(struct flash_descriptor *flash, const uint32_t dst_addr, con
         emu_rmw_erase_page(unit);
         unit += EMU_PAGE;
     }
-    return ERR_NONE;
 }
 
-int32_t flash_append(struct flash_descriptor *flash, uint32_t dst_addr, const uint8_t *buffer, uint32_t length) {
+void _flash_append(struct _flash_device *const device, const uint32_t dst_addr, const uint8_t *buffer, uint32_t length) {
     emu_log('A', dst_addr, length);
-    int32_t rc = emu_enter(flash);
-    if (rc != ERR_NONE) {
-        return emu_error(rc);
-    }
-    if (buffer == NULL || length == 0) {
-        emu.misuse++; // ASF4 asserts (compiled out)
+    if (!emu_enter(device)) {
+        return;
     }
     emu.append_calls++;
     emu.append_bytes += length;
     uint32_t off = dst_addr - FLASH_ADDR;
-    if (off > FLASH_SIZE || off + length > FLASH_SIZE) {
-        return emu_error(ERR_BAD_ADDRESS);
-    }
-    if (emu_is_locked(dst_addr)) {
-        return emu_error(ERR_DENIED);
+    if (buffer == NULL || length == 0 || off > FLASH_SIZE || off + length > FLASH_SIZE) {
+        // What flash_append refuses (or asserts): it would write past the
+        // flash or read no source.
+        emu.misuse++;
+        return;
     }
     for (uint32_t done = 0; done < length;) {
         uint32_t a = dst_addr + done;
@@ -319,7 +307,6 @@ int32_t flash_append(struct flash_descriptor *flash, uint32_t dst_addr, const ui
         emu_program_page(a, buffer + done, n);
         done += n;
     }
-    return ERR_NONE;
 }
 
 // --- the samd_emu module --------------------------------------------------
@@ -368,9 +355,9 @@ static mp_obj_t samd_emu_stats(void) {
 }
 static MP_DEFINE_CONST_FUN_OBJ_0(samd_emu_stats_obj, samd_emu_stats);
 
-// log(): [(kind, addr, n), ...] of the flash calls since the last log(),
-// kind 'I' (flash_init), 'E' (flash_erase: pages), 'A' (flash_append:
-// bytes); ('+', dropped, 0) last if more were made than it holds.
+// log(): [(kind, addr, n), ...] of the flash operations since the last
+// log(), kind 'E' (flash_erase: pages), 'A' (flash_append: bytes);
+// ('+', dropped, 0) last if more were made than it holds.
 static mp_obj_t samd_emu_log(void) {
     uint32_t kept = emu_log_count < EMU_LOG_LEN ? emu_log_count : EMU_LOG_LEN;
     mp_obj_t list = mp_obj_new_list(0, NULL);

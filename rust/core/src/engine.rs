@@ -315,9 +315,29 @@ impl<'a, F: Flash> Engine<'a, F> {
             return Ok(());
         }
         if !cfg!(feature = "deferred") {
-            // Erase now: the range's sectors that are not blank.
-            (self.st.lo, self.st.hi) = (lo, hi);
-            return self.settle(hi, &NO_BYTES);
+            // Erase now: the range's sectors that are not blank.  (Through
+            // `settle`, which keeps a pending range up to date as it goes,
+            // this costs 18 B more on thumbv6m.)
+            let mut a = lo;
+            while a < hi {
+                let mut size = self.io.seg.unit_at(a).size;
+                let blank = self
+                    .io
+                    .flash
+                    .mem()
+                    .get(a as usize..(a + size) as usize)
+                    .is_none_or(|m| is_blank(m, self.io.seg.erased));
+                if !blank {
+                    if cfg!(feature = "block-erase") {
+                        // As `settle` does: the largest block erase that
+                        // starts here and stays in the range.
+                        size = self.io.seg.erase_size(a, hi);
+                    }
+                    self.io.erase(a, size)?;
+                }
+                a += size;
+            }
+            return Ok(());
         }
         (self.st.lo, self.st.hi) =
             if plo < phi && lo <= phi && hi >= plo { (plo.min(lo), phi.max(hi)) } else { (lo, hi) };
@@ -338,7 +358,6 @@ impl<'a, F: Flash> Engine<'a, F> {
 
     /// [`Engine::write`]; `hold`: whether bytes of the header are held for
     /// op 5 (else they are programmed like the others).
-    #[inline(never)]
     pub fn write_with(&mut self, off: u32, data: &[u8], hold: bool) -> Result<()> {
         let unit = self.io.seg.unit;
         if off > self.io.seg.len || data.len() > (self.io.seg.len - off) as usize {
@@ -380,19 +399,26 @@ impl<'a, F: Flash> Engine<'a, F> {
         }
         // The header's bytes are held for op 5, the others programmed.
         let from = if hold { self.hold_len() } else { 0 };
-        if off < from || (self.st.flags & HELD != 0 && off < HOLD_MAX as u32) {
-            if self.st.flags & HELD == 0 {
-                self.st.hold = [self.io.seg.erased; HOLD_MAX];
-                self.st.flags |= HELD;
+        if off < from && self.st.flags & HELD == 0 {
+            self.st.hold = [self.io.seg.erased; HOLD_MAX];
+            self.st.flags |= HELD;
+            if cfg!(feature = "blockdev") {
                 self.st.next = 0;
             }
+        }
+        if self.st.flags & HELD != 0 {
             // The header's first bytes as written, for its length (only the
             // write's own bytes: its padding programs nothing).
-            for (h, &b) in self.st.hold.iter_mut().skip(off as usize).zip(data) {
-                *h = b;
+            if let Some(head) = self.st.hold.get_mut(off as usize..) {
+                for (h, &b) in head.iter_mut().zip(data) {
+                    *h = b;
+                }
             }
         }
-        self.io.each(from, end, &pieces, true)?;
+        // All of the write from `from` on (`end` here instead of the open
+        // end costs 20 B on thumbv6m, where `each` is inlined, and saves 4 B
+        // on stm32 and alif).
+        self.io.each(from, u32::MAX, &pieces, true)?;
         self.st.reach = self.st.reach.max(off + data.len() as u32);
         Ok(())
     }
@@ -408,7 +434,15 @@ impl<'a, F: Flash> Engine<'a, F> {
         let (flags, reach) = (self.st.flags, self.st.reach);
         // The deploy is over (the held bytes stay, unused, until the next).
         let st = &mut *self.st;
-        (st.lo, st.hi, st.reach, st.next, st.flags) = (0, 0, 0, 0, 0);
+        // The pending range moves only with `deferred`, `next` only with the
+        // block view: clearing them only there saves 20 B on thumbv6m.
+        (st.reach, st.flags) = (0, 0);
+        if cfg!(feature = "deferred") {
+            (st.lo, st.hi) = (0, 0);
+        }
+        if cfg!(feature = "blockdev") {
+            st.next = 0;
+        }
         let result = if flags & FAILED != 0 {
             Err(Error::Incomplete)
         } else if flags & HELD == 0 {
@@ -447,7 +481,9 @@ impl<'a, F: Flash> Engine<'a, F> {
     /// same, so that a client writing only there can go on).
     pub fn erase_now(&mut self, off: Option<u32>, len: u32) -> Result<()> {
         self.prepare(off, len)?;
-        self.settle(self.st.hi, &NO_BYTES)?;
+        if cfg!(feature = "deferred") {
+            self.settle(self.st.hi, &NO_BYTES)?;
+        }
         let at = off.unwrap_or(0);
         let e = self.io.seg.erased;
         if self.io.seg.erase_free() {
@@ -564,10 +600,13 @@ impl<F: Flash> Io<'_, F> {
                     last = i;
                 }
             }
+            if !program {
+                return Ok(());
+            }
             let start = first & !(unit - 1);
             return match new.get(start..(last | (unit - 1)) + 1) {
-                Some(run) if program => self.program(at + start as u32, run),
-                _ => Ok(()),
+                Some(run) => self.program(at + start as u32, run),
+                None => Ok(()),
             };
         }
         // Write-once units: a differing unit must be blank.

@@ -43,7 +43,8 @@ pub fn route(args: &[isize], count: u32) -> (bool, isize) {
     let arity_ok = op_index < 6 && n_index < 4 && ARITY >> (op_index * 4 + n_index) & 1 != 0;
     // Every op but op 1 has an id.
     let id = args.get(1).copied().unwrap_or(0);
-    if !arity_ok || (cmd != op::GET_NUMBER_OF_SEGMENTS && (id < 0 || id >= count as isize)) {
+    // (A negative id, as usize, is past any count.)
+    if !arity_ok || (cmd != op::GET_NUMBER_OF_SEGMENTS && id as usize >= count as usize) {
         return (false, Error::BadRequest.errno() as isize);
     }
     match cmd {
@@ -62,8 +63,11 @@ pub fn run<F: Flash>(engine: &mut Engine<'_, F>, args: &[isize], buf: &[u8]) -> 
     let arg = |i: usize| u32::try_from(args.get(i).copied().unwrap_or(-1)).map_err(|_| Error::OutOfBounds);
     let cmd = args.first().copied().unwrap_or(0);
     let result = match cmd {
-        op::WRITE_PREPARE if args.len() == 3 => arg(2).and_then(|len| engine.prepare(None, len)),
-        op::WRITE_PREPARE => arg(2).and_then(|off| engine.prepare(Some(off), arg(3)?)),
+        // (len) or (off, len)
+        op::WRITE_PREPARE => {
+            let with_off = args.len() == 4;
+            arg(2).and_then(|a| engine.prepare(with_off.then_some(a), if with_off { arg(3)? } else { a }))
+        }
         op::WRITE => arg(2).and_then(|off| engine.write(off, buf)),
         op::WRITE_COMPLETE => return engine.complete().map_or_else(|e| e.errno() as isize, |()| 0),
         _ => return engine.min_prepare() as isize,

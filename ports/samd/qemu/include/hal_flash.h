@@ -17,12 +17,9 @@
 
 #include <sam.h>
 
-// ASF4 return codes (err_codes.h) that these functions return.
+// ASF4 return codes (err_codes.h) that flash_init returns.
 #define ERR_NONE (0)
 #define ERR_INVALID_ARG (-13)
-#define ERR_BAD_ADDRESS (-14)
-#define ERR_DENIED (-17)
-#define ERR_NOT_INITIALIZED (-20)
 
 // ASF4's descriptor holds the NVMCTRL pointer (and callbacks, unused here).
 struct _flash_device {
@@ -34,7 +31,9 @@ struct flash_descriptor {
 };
 
 int32_t flash_init(struct flash_descriptor *flash, void *const hw);
-int32_t flash_erase(struct flash_descriptor *flash, const uint32_t dst_addr, const uint32_t page_nums);
-int32_t flash_append(struct flash_descriptor *flash, uint32_t dst_addr, const uint8_t *buffer, uint32_t length);
+
+// The HPL's (hpl_flash.h, which the real hal_flash.h includes).
+void _flash_erase(struct _flash_device *const device, uint32_t dst_addr, uint32_t page_nums);
+void _flash_append(struct _flash_device *const device, const uint32_t dst_addr, const uint8_t *buffer, uint32_t length);
 
 #endif

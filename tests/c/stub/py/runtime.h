@@ -68,27 +68,12 @@ extern stub_vm_t stub_vm;
 #define MP_STATE_VM(x) (stub_vm.x)
 #define MP_REGISTER_ROOT_POINTER(decl)
 
-// qstrs, maps, functions, types: as much as the shim's guard type needs.
+// qstrs and types: as much as the shim's guard type needs.
 typedef mp_uint_t qstr;
 #define MP_QSTRnull (0)
 #define MP_QSTR___del__ (1)
-typedef struct _mp_rom_map_elem_t {
-    qstr key;
-    const void *value;
-} mp_rom_map_elem_t;
-#define MP_ROM_QSTR(q) (q)
-#define MP_ROM_PTR(p) ((const void *)(p))
-typedef struct _mp_obj_dict_t {
-    const mp_rom_map_elem_t *table;
-    size_t used;
-} mp_obj_dict_t;
-#define MP_DEFINE_CONST_DICT(name, table) const mp_obj_dict_t name = { table, MP_ARRAY_SIZE(table) }
-typedef struct _mp_obj_fun_builtin_fixed_t {
-    mp_obj_t (*fun)(mp_obj_t);
-} mp_obj_fun_builtin_fixed_t;
-#define MP_DEFINE_CONST_FUN_OBJ_1(name, f) const mp_obj_fun_builtin_fixed_t name = { f }
 struct _mp_obj_type_t {
-    const mp_obj_dict_t *locals_dict;
+    void (*attr)(mp_obj_t self, qstr attr, mp_obj_t *dest);
 };
 #define MP_TYPE_FLAG_NONE (0)
 #define MP_DEFINE_CONST_OBJ_TYPE(name, q, flags, slot, value) const mp_obj_type_t name = { .slot = (value) }

@@ -1,6 +1,6 @@
 # SAMD51: the CMCC (which samd_qspiflash.c turns on after each QSPI command)
 # caches reads of the internal flash and does not see NVM writes.  With the
-# emulated CMCC on, every flash_erase and flash_append of the glue is
+# emulated CMCC on, every _flash_erase and _flash_append of the glue is
 # followed by an invalidation (MAINT0.INVALL) with the cache turned back on;
 # with it off the glue leaves it alone.
 import vfs

@@ -1,9 +1,9 @@
 # The partition the samd linker script places right after the firmware, as
 # the glue describes it to the core and as its ASF4 calls treat it: where it
 # starts and ends, the geometry and op 6; two deploys whose erases are each
-# one flash_erase of exactly one whole row/block on a unit boundary inside
+# one _flash_erase of exactly one whole row/block on a unit boundary inside
 # the partition (ASF4's direct path, never its read-modify-write), whose
-# programs are flash_append calls of whole units; and the firmware (and
+# programs are _flash_append calls of whole units; and the firmware (and
 # filesystem) bytes around the partition unchanged.
 import vfs
 import romfs_test
@@ -59,10 +59,10 @@ for name, image in (("blank", img), ("changed", changed)):
     rom = vfs.rom_ioctl(2, 0)
     print("  bytes match:", bytes(rom[: len(image)]) == image)
     erases, appends, other = calls()
-    print("  flash_erase calls:", len(erases))
+    print("  _flash_erase calls:", len(erases))
     print("  each one unit at a unit boundary in the partition:",
           all(n == unit // page and (a - flash) % unit == 0 and start <= a and a + unit <= end for a, n in erases))
-    print("  flash_append calls whole units in the partition:",
+    print("  _flash_append calls whole units in the partition:",
           len(appends) > 0 and all(a % punit == 0 and n % punit == 0 and start <= a and a + n <= end for a, n in appends))
     print("  other calls:", other)
 vfs.mount(vfs.VfsRom(vfs.rom_ioctl(2, 0)), "/r")

@@ -1,7 +1,7 @@
 # A partition whose end is not on an erase unit (SAMD51_TAIL: 60K, whose
 # last 4K are the first half of a block whose other half belongs to the
 # internal-flash filesystem).  Op 6 is 0 (only the 3-arg prepare).  The
-# whole blocks are erased one flash_erase each; the shared block never is:
+# whole blocks are erased one _flash_erase each; the shared block never is:
 # while the partition's part of it is blank it takes writes, once
 # programmed it cannot be rewritten (-EIO, nothing touched), and the
 # filesystem's half keeps its bytes throughout.

@@ -2,7 +2,7 @@
 # words, SAMD51: 16-byte quad-words), from source buffers at every
 # alignment (memoryview slices at offsets 0..3): every byte lands, the rest
 # of the last unit stays 0xff, and the driver only ever gets whole units at
-# unit-aligned addresses inside the partition (flash_append, no erase).
+# unit-aligned addresses inside the partition (_flash_append, no erase).
 import vfs
 import romfs_test
 import samd_emu
@@ -22,7 +22,7 @@ print("prepare the partition:", vfs.rom_ioctl(3, 0, size) == punit)
 samd_emu.log()
 
 results = dict.fromkeys(
-    ("write returns 0", "bytes land", "unit padded with 0xff", "flash_append only, whole units at unit-aligned addresses"), True
+    ("write returns 0", "bytes land", "unit padded with 0xff", "driver gets _flash_append only, whole units at unit-aligned addresses"), True
 )
 
 
@@ -45,7 +45,7 @@ for shift in range(4):
         results["bytes land"] = results["bytes land"] and bytes(rom[off : off + n]) == data
         pad = bytes(rom[off + n : end]) == b"\xff" * (end - off - n)
         results["unit padded with 0xff"] = results["unit padded with 0xff"] and pad
-        key = "flash_append only, whole units at unit-aligned addresses"
+        key = "driver gets _flash_append only, whole units at unit-aligned addresses"
         results[key] = results[key] and whole_units(samd_emu.log())
         writes += 1
         off = end + punit
