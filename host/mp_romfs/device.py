@@ -17,6 +17,11 @@ from mpremote.transport import TransportError, TransportExecError
 from . import frames
 
 
+# A gap between two polls of the link longer than this (s) is not counted
+# in a timeout (Link.read_until).
+STALL = 1.0
+
+
 class DeviceGone(Exception):
     """The link broke (device reset, unplugged, emulator stopped)."""
 
@@ -108,8 +113,14 @@ class Link:
     @_link_errors
     def read_until(self, ending, timeout):
         """Reads up to and including `ending`; returns those bytes, or None
-        on timeout (what was read stays buffered)."""
-        deadline = time.monotonic() + timeout
+        on timeout (what was read stays buffered).  The timeout counts the
+        time this process was polling: a gap between two polls longer than
+        STALL (this process, or the machine, was stopped or starved; an
+        emulator on the same machine was most likely stopped with it) is
+        added to the deadline, so that a device is never given up on at
+        the first poll after such a gap, before it could answer."""
+        now = time.monotonic()
+        deadline = now + timeout
         s = self.serial
         while True:
             i = s.buf.find(ending)
@@ -117,7 +128,10 @@ class Link:
                 i += len(ending)
                 data, s.buf = s.buf[:i], s.buf[i:]
                 return data
-            if not s.fill() and time.monotonic() > deadline:
+            last, got, now = now, s.fill(), time.monotonic()
+            if now - last > STALL:
+                deadline += now - last
+            if not got and now > deadline:
                 return None
 
     def drop_input(self):
