@@ -10,6 +10,7 @@ import pytest
 
 from fake_device import FakeDevice, FakeLink, Flash
 from mp_romfs import device as device_mod
+from mp_romfs import frames
 from mp_romfs.deploy import Deploy
 from mp_romfs.device import DeviceGone, device_info
 from test_deploy import K, mounted, random_image
@@ -75,5 +76,40 @@ def test_a_silent_device_is_a_timeout(monkeypatch):
         clock.offset += 0.5  # < STALL: each poll's gap counts
 
     with pytest.raises(DeviceGone, match="no answer from the device in 60 s"):
+        deploy_with(monkeypatch, flash, Clock(flash, on_busy))
+    flash.release.set()
+
+
+def test_after_a_timeout_the_device_loop_is_ended(monkeypatch):
+    # The device answers only after the host gave up: the host ends the
+    # loop (frames.RESYNC), which turns Ctrl-C back on, so that the next
+    # mpremote finds the raw REPL instead of a loop waiting for frames.
+    flash = BusyFlash("ours", 64 * K, K)
+    dev = FakeDevice([flash])
+    real_write = dev.stdin.write
+
+    def write(data):
+        if bytes(data) == frames.RESYNC:
+            flash.release.set()  # the device, slow, answers now
+        real_write(data)
+
+    dev.stdin.write = write
+
+    def on_busy(clock, n):
+        if not flash.release.is_set():
+            clock.offset += 0.5
+
+    with pytest.raises(DeviceGone, match=r"no answer from the device in 60 s \(the device's loop has ended since\)"):
+        deploy_with(monkeypatch, flash, Clock(flash, on_busy), dev)
+    assert dev.kbd == [-1, 3]
+
+
+def test_a_device_that_never_answers_is_said_so(monkeypatch):
+    flash = BusyFlash("ours", 64 * K, K)
+
+    def on_busy(clock, n):
+        clock.offset += 0.5
+
+    with pytest.raises(DeviceGone, match="its loop did not end either: reset the device"):
         deploy_with(monkeypatch, flash, Clock(flash, on_busy))
     flash.release.set()
