@@ -17,8 +17,17 @@ from mpremote.transport import TransportError, TransportExecError
 from . import frames
 
 
+# A gap between two polls of the link longer than this (s) is not counted
+# in a timeout (Link.read_until).
+STALL = 1.0
+
+
 class DeviceGone(Exception):
     """The link broke (device reset, unplugged, emulator stopped)."""
+
+
+class NoAnswer(DeviceGone):
+    """The device said nothing for a whole timeout."""
 
 
 class ProtocolError(Exception):
@@ -108,8 +117,14 @@ class Link:
     @_link_errors
     def read_until(self, ending, timeout):
         """Reads up to and including `ending`; returns those bytes, or None
-        on timeout (what was read stays buffered)."""
-        deadline = time.monotonic() + timeout
+        on timeout (what was read stays buffered).  The timeout counts the
+        time this process was polling: a gap between two polls longer than
+        STALL (this process, or the machine, was stopped or starved; an
+        emulator on the same machine was most likely stopped with it) is
+        added to the deadline, so that a device is never given up on at
+        the first poll after such a gap, before it could answer."""
+        now = time.monotonic()
+        deadline = now + timeout
         s = self.serial
         while True:
             i = s.buf.find(ending)
@@ -117,7 +132,10 @@ class Link:
                 i += len(ending)
                 data, s.buf = s.buf[:i], s.buf[i:]
                 return data
-            if not s.fill() and time.monotonic() > deadline:
+            last, got, now = now, s.fill(), time.monotonic()
+            if now - last > STALL:
+                deadline += now - last
+            if not got and now > deadline:
                 return None
 
     def drop_input(self):
@@ -226,7 +244,7 @@ class StreamChannel:
     def readline(self, timeout):
         line = self.link.read_until(b"\n", timeout)
         if line is None:
-            raise DeviceGone("no answer from the device in %g s" % timeout)
+            raise NoAnswer("no answer from the device in %g s" % timeout)
         return line.decode("utf-8", "replace").strip()
 
     def run(self, calls):
@@ -254,6 +272,9 @@ class StreamChannel:
                     self._follow()
                     raise ProtocolError("the device refused a frame (%s)" % answer[1:].strip())
                 call.on_answer(call, answer)
+        except NoAnswer as e:
+            self.dead = True
+            raise NoAnswer("%s (%s)" % (e, self._end_loop())) from None
         except DeviceGone:
             self.dead = True
             raise
@@ -274,9 +295,25 @@ class StreamChannel:
             return
         self.dead = True
         self._send(Call("Q"))
-        while self.readline(30) != "0":
-            pass
+        try:
+            while self.readline(30) != "0":
+                pass
+        except NoAnswer as e:
+            raise NoAnswer("%s (%s)" % (e, self._end_loop())) from None
         self._follow()
+
+    def _end_loop(self):
+        # After a timeout, the loop may be reading a frame, or waiting for
+        # one, with Ctrl-C off: as at the next start (Link._end_stale_loop),
+        # frames.RESYNC fills any frame and ends the loop, once the device
+        # has answered what it still had, so that the device is left in the
+        # raw REPL for mpremote.  Says what became of the loop.
+        try:
+            self.link.serial.write(frames.RESYNC)
+            self._follow()
+            return "the device's loop has ended since"
+        except (DeviceGone, ProtocolError, serial.SerialException, OSError):
+            return "its loop did not end either: reset the device"
 
     def _follow(self):
         # The raw command's end: its output and error output, each ended by 0x04.
