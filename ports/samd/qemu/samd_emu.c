@@ -3,7 +3,11 @@
  * _flash_erase and _flash_append with their C signatures and the behaviour
  * of ASF4 84f56af (what MicroPython's samd port links), driving the core's
  * NOR simulator (SAMD21 or SAMD51 chip profile) over the MPS2 board's
- * PSRAM, so that ports/samd/romfs_port.c runs here unchanged.
+ * PSRAM, so that ports/samd/romfs_port.c runs here unchanged.  On the SAMD21
+ * the glue gives the NVMCTRL commands itself: the hri accessors it uses are
+ * defined here over a model of the registers and the page buffer (see "the
+ * SAMD21's NVMCTRL" below), which drives the simulator through the same
+ * paths, lock checks and counters as the ASF4 functions.
  *
  * What the real functions do is reproduced, misuse included, and counted:
  *   _flash_erase(addr, pages)  pages before the first unit boundary and
@@ -40,6 +44,9 @@
 // The simulator's C ABI (rust/sim), with the core's (c_glue/mp_romfs.h).
 #include "mp_romfs_sim.h"
 #include "hal_flash.h"
+#if defined(MCU_SAMD21)
+#include "hri_nvmctrl_d21.h"
+#endif
 
 #if MICROPY_VFS_ROM_IOCTL
 
@@ -116,6 +123,21 @@ static void emu_log(char kind, uint32_t addr, uint32_t n) {
     emu_log_count++;
 }
 
+#if defined(MCU_SAMD21)
+// The flash's true contents, kept beside it in PSRAM: the NVMCTRL model finds
+// the page-buffer writes (plain stores to flash addresses, which land in the
+// emulated flash's RAM) as the words that differ from it.
+#define EMU_SHADOW ((uint8_t *)(FLASH_ADDR + FLASH_SIZE))
+static void emu_synced(uint32_t addr, uint32_t n) {
+    memcpy(EMU_SHADOW + (addr - FLASH_ADDR), EMU_MEM + (addr - FLASH_ADDR), n);
+}
+#else
+static void emu_synced(uint32_t addr, uint32_t n) {
+    (void)addr;
+    (void)n;
+}
+#endif
+
 static uint8_t emu_pattern(uint32_t off) {
     return 0xa5 ^ (uint8_t)(off >> 2) ^ (uint8_t)(off >> 10);
 }
@@ -129,6 +151,7 @@ void samd_emu_init(void) {
         EMU_MEM[off] = a >= EMU_PART_START && a < EMU_PART_END ? 0xff : emu_pattern(off);
     }
     mp_romfs_sim_attach(0, EMU_PROFILE, FLASH_ADDR, EMU_MEM, FLASH_SIZE, EMU_PART_START, SAMD_EMU_PART_SIZE);
+    emu_synced(FLASH_ADDR, FLASH_SIZE);
     emu_ready = true;
 }
 
@@ -194,19 +217,23 @@ static void emu_sim_result(int32_t rc) {
 }
 
 // One Erase Row / Erase Block command for the unit holding `addr`.
-static void emu_erase_unit(uint32_t addr) {
+// Returns false if a locked region ignored it.
+static bool emu_erase_unit(uint32_t addr) {
     uint32_t unit = addr & ~(uint32_t)(EMU_UNIT - 1);
     if (emu_is_locked(unit)) {
         emu.locked_skips++;
-        return;
+        return false;
     }
     emu.units_erased++;
     emu_sim_result(mp_romfs_sim_erase(0, unit, EMU_UNIT));
+    emu_synced(unit, EMU_UNIT);
+    return true;
 }
 
 // One page-buffer load of `size` bytes at `addr` (within one page) and
 // Write Page.
-static void emu_program_page(uint32_t addr, const uint8_t *src, uint32_t size) {
+// Returns false if a locked region ignored it.
+static bool emu_program_page(uint32_t addr, const uint8_t *src, uint32_t size) {
     if (addr % EMU_WORD || size % EMU_WORD) {
         // ASF4 asserts (SAMD21) or stores a misaligned word (SAMD51); an odd
         // length reads past the source.
@@ -214,10 +241,14 @@ static void emu_program_page(uint32_t addr, const uint8_t *src, uint32_t size) {
     }
     if (emu_is_locked(addr)) {
         emu.locked_skips++;
-        return;
+        return false;
     }
     emu.pages_programmed++;
-    emu_sim_result(mp_romfs_sim_program(0, addr, src, size));
+    if (size != 0) {
+        emu_sim_result(mp_romfs_sim_program(0, addr, src, size));
+        emu_synced(addr, size);
+    }
+    return true;
 }
 
 // ASF4 "erases" a page outside a whole unit by rewriting the unit: read it,
@@ -309,6 +340,171 @@ void _flash_append(struct _flash_device *const device, const uint32_t dst_addr, 
     }
 }
 
+#if defined(MCU_SAMD21)
+// --- the SAMD21's NVMCTRL, as the glue drives it ----------------------------
+//
+// The registers romfs_port.c uses through ASF4's hri accessors (datasheet,
+// NVMCTRL chapter): CTRLA (a command runs when written with the key 0xA5 in
+// CMDEX; another key, or an unknown command, sets PROGE and does nothing),
+// ADDR (the 16-bit word address the command applies to), INTFLAG.READY (0
+// while a command runs: here it reads 0 once after each command, and a
+// command written then is refused: PROGE, counted as misuse), STATUS (the
+// error flags, cleared by writing ones).  The page buffer: Page Buffer
+// Clear sets it to 0xff; 16/32-bit stores to flash addresses load it; Write
+// Page programs it into the page ADDR holds, so words not loaded (0xff)
+// leave the flash as it is.  The stores land in the emulated flash's RAM:
+// each command first takes the words that differ from the true contents
+// (EMU_SHADOW) back out of it as the page buffer's loaded words.  Loads
+// outside the page a Write Page programs, loads before a Page Buffer Clear
+// that nothing programs, and a Write Page without a Page Buffer Clear since
+// the last one are counted as misuse.  Erase Row and Write Page go through
+// the same paths as the ASF4 functions above (lock regions ignore them,
+// setting LOCKE; the simulator refuses what the chip's rules forbid, counts,
+// and cuts the power), and are logged as 'E' (the row's pages) and 'A' (the
+// loaded words' span; a Write Page that continues the last 'A' extends it).
+static uint32_t emu_nvm_addr;
+static uint16_t emu_nvm_status;
+static bool emu_nvm_busy;
+static bool emu_pb_cleared;
+
+// Takes the page-buffer loads back out of the flash's RAM: the loaded span
+// of the page at `page` (bytes `*lo` .. `*hi` of it) goes to `buf`; loads
+// elsewhere are counted as misuse and dropped (page 0: all are dropped).
+// Write Page looks at its page, Erase Row at its row (loads there are lost),
+// stats() at the whole flash (loads no command took).
+static void emu_pb_scan(uint32_t page, uint8_t *buf, uint32_t *lo, uint32_t *hi, uint32_t from, uint32_t to) {
+    uint32_t *mem = (uint32_t *)EMU_MEM;
+    const uint32_t *shadow = (const uint32_t *)EMU_SHADOW;
+    uint32_t o = from - FLASH_ADDR;
+    if (memcmp(EMU_MEM + o, EMU_SHADOW + o, to - from) == 0) {
+        return;
+    }
+    for (uint32_t w = o / 4; w < (to - FLASH_ADDR) / 4; ++w) {
+        if (mem[w] == shadow[w]) {
+            continue;
+        }
+        uint32_t a = FLASH_ADDR + 4 * w;
+        if (page != 0 && a - page < EMU_PAGE) {
+            uint32_t p = a - page;
+            memcpy(buf + p, &mem[w], 4);
+            *lo = p < *lo ? p : *lo;
+            *hi = p + 4 > *hi ? p + 4 : *hi;
+        } else {
+            emu.misuse++;
+        }
+        mem[w] = shadow[w];
+    }
+}
+
+static void emu_log_append(uint32_t addr, uint32_t n) {
+    uint32_t last = emu_log_count - 1;
+    if (emu_log_count > 0 && emu_log_count <= EMU_LOG_LEN && emu_log_buf[last].kind == 'A'
+        && emu_log_buf[last].addr + emu_log_buf[last].n == addr) {
+        emu_log_buf[last].n += n;
+        return;
+    }
+    emu.append_calls++;
+    emu_log('A', addr, n);
+}
+
+static void emu_nvm_command(uint16_t ctrla) {
+    static uint8_t buf[EMU_PAGE];
+    uint32_t cmd = ctrla & NVMCTRL_CTRLA_CMD_Msk;
+    uint32_t addr = 2 * emu_nvm_addr;
+    uint32_t page = addr & ~(uint32_t)(EMU_PAGE - 1);
+    uint32_t lo, hi;
+    emu_cmcc_op();
+    if (!emu_ready || emu_nvm_busy || ctrla >> NVMCTRL_CTRLA_CMDEX_Pos != NVMCTRL_CTRLA_CMDEX_KEY >> NVMCTRL_CTRLA_CMDEX_Pos
+        || (cmd != NVMCTRL_CTRLA_CMD_PBC && (addr < FLASH_ADDR || addr - FLASH_ADDR >= FLASH_SIZE))) {
+        // Not ready, a wrong key, or an address outside the flash.
+        emu.misuse++;
+        emu.errors++;
+        emu_nvm_status |= NVMCTRL_STATUS_PROGE;
+        return;
+    }
+    emu_nvm_busy = true;
+    switch (cmd) {
+        case NVMCTRL_CTRLA_CMD_PBC:
+            emu_pb_cleared = true;
+            break;
+        case NVMCTRL_CTRLA_CMD_ER:
+            emu_pb_scan(0, buf, &lo, &hi, addr & ~(uint32_t)(EMU_UNIT - 1), (addr & ~(uint32_t)(EMU_UNIT - 1)) + EMU_UNIT);
+            emu_log('E', addr & ~(uint32_t)(EMU_UNIT - 1), EMU_UNIT_PAGES);
+            emu.erase_calls++;
+            emu.erase_pages += EMU_UNIT_PAGES;
+            if (!emu_erase_unit(addr)) {
+                emu_nvm_status |= NVMCTRL_STATUS_LOCKE;
+            }
+            break;
+        case NVMCTRL_CTRLA_CMD_WP:
+            memset(buf, 0xff, sizeof(buf));
+            lo = EMU_PAGE;
+            hi = 0;
+            emu_pb_scan(page, buf, &lo, &hi, page, page + EMU_PAGE);
+            if (!emu_pb_cleared) {
+                emu.misuse++;
+            }
+            emu_pb_cleared = false;
+            if (hi > lo) {
+                emu_log_append(page + lo, hi - lo);
+                emu.append_bytes += hi - lo;
+            }
+            if (hi <= lo) {
+                lo = hi = 0; // nothing loaded: the page is left as it is
+            }
+            if (!emu_program_page(page + lo, buf + lo, hi - lo)) {
+                emu_nvm_status |= NVMCTRL_STATUS_LOCKE;
+            }
+            break;
+        default:
+            emu.misuse++;
+            emu.errors++;
+            emu_nvm_status |= NVMCTRL_STATUS_PROGE;
+            break;
+    }
+}
+
+bool hri_nvmctrl_get_interrupt_READY_bit(const void *const hw) {
+    if (hw != NVMCTRL) {
+        emu.misuse++;
+    }
+    bool ready = !emu_nvm_busy;
+    emu_nvm_busy = false;
+    return ready;
+}
+
+void hri_nvmctrl_write_CTRLA_reg(const void *const hw, hri_nvmctrl_ctrla_reg_t data) {
+    if (hw != NVMCTRL) {
+        emu.misuse++;
+        return;
+    }
+    emu_nvm_command(data);
+}
+
+void hri_nvmctrl_write_ADDR_reg(const void *const hw, hri_nvmctrl_addr_reg_t data) {
+    if (hw != NVMCTRL) {
+        emu.misuse++;
+        return;
+    }
+    emu_nvm_addr = data;
+}
+
+hri_nvmctrl_status_reg_t hri_nvmctrl_read_STATUS_reg(const void *const hw) {
+    if (hw != NVMCTRL) {
+        emu.misuse++;
+    }
+    return emu_nvm_status;
+}
+
+void hri_nvmctrl_clear_STATUS_reg(const void *const hw, hri_nvmctrl_status_reg_t mask) {
+    if (hw != NVMCTRL) {
+        emu.misuse++;
+        return;
+    }
+    emu_nvm_status &= ~mask;
+}
+#endif
+
 // --- the samd_emu module --------------------------------------------------
 
 // (flash_addr, flash_size, part_start, part_size, page, erase_unit, region)
@@ -348,6 +544,11 @@ static MP_DEFINE_CONST_FUN_OBJ_2(samd_emu_lock_obj, samd_emu_lock);
 // stats(): the counters, as a dict.
 static mp_obj_t samd_emu_stats(void) {
     emu_cmcc_check();
+    #if defined(MCU_SAMD21)
+    // Page-buffer loads that no command took (anywhere in the flash).
+    uint32_t lo, hi;
+    emu_pb_scan(0, NULL, &lo, &hi, FLASH_ADDR, FLASH_ADDR + FLASH_SIZE);
+    #endif
     mp_obj_t d = mp_obj_new_dict(16);
     #define EMU_STORE(name) mp_obj_dict_store(d, MP_OBJ_NEW_QSTR(MP_QSTR_##name), mp_obj_new_int_from_uint(emu.name));
     EMU_COUNTERS(EMU_STORE)
@@ -388,6 +589,12 @@ static mp_obj_t samd_emu_reset(void) {
     samd_emu_cmcc.CTRL.reg = 0;
     samd_emu_cmcc.MAINT0.reg = 0;
     emu_cmcc_dirty = false;
+    #endif
+    #if defined(MCU_SAMD21)
+    emu_nvm_addr = 0;
+    emu_nvm_status = 0;
+    emu_nvm_busy = false;
+    emu_pb_cleared = false;
     #endif
     emu_ready = false;
     samd_emu_init();

@@ -29,9 +29,29 @@
 #error "define MCU_SAMD21 or MCU_SAMD51"
 #endif
 
+#if defined(MCU_SAMD21)
+// The SAMD21's NVMCTRL registers the glue uses (component/nvmctrl.h): CTRLA
+// (+0x00, 16 bits), INTFLAG (+0x14, 8), STATUS (+0x18, 16), ADDR (+0x1C, 32).
+typedef struct {
+    volatile uint16_t CTRLA;
+    uint16_t reserved0[9];
+    volatile uint8_t INTFLAG;
+    uint8_t reserved1[3];
+    volatile uint16_t STATUS;
+    uint16_t reserved2;
+    volatile uint32_t ADDR;
+} Nvmctrl;
+#define _SAMD21_NVMCTRL_COMPONENT_
+#define NVMCTRL_CTRLA_CMD_ER (0x02u)
+#define NVMCTRL_CTRLA_CMD_WP (0x04u)
+#define NVMCTRL_CTRLA_CMD_PBC (0x44u)
+#define NVMCTRL_CTRLA_CMDEX_KEY (0xa5u << 8)
+#define NVMCTRL_INTFLAG_READY (1u)
+#else
 typedef struct {
     uint32_t reserved;
 } Nvmctrl;
+#endif
 #define NVMCTRL ((Nvmctrl *)0x41004000UL)
 
 #if defined(MCU_SAMD51)

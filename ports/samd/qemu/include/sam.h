@@ -28,10 +28,25 @@
 #error "define MCU_SAMD21 or MCU_SAMD51"
 #endif
 
-// The NVM controller: only its address is used (flash_init's `hw`).
+// The NVM controller: only its address is used (flash_init's `hw`, and the
+// `hw` of the SAMD21's hri accessors, which samd_emu.c implements).
 typedef struct {
     uint32_t reserved;
 } Nvmctrl;
+#if defined(MCU_SAMD21)
+// The SAMD21's NVMCTRL fields the glue and the emulation use (component/nvmctrl.h).
+#define _SAMD21_NVMCTRL_COMPONENT_
+#define NVMCTRL_CTRLA_CMD_Msk (0x7fu)
+#define NVMCTRL_CTRLA_CMD_ER (0x02u)
+#define NVMCTRL_CTRLA_CMD_WP (0x04u)
+#define NVMCTRL_CTRLA_CMD_PBC (0x44u)
+#define NVMCTRL_CTRLA_CMDEX_Pos (8)
+#define NVMCTRL_CTRLA_CMDEX_KEY (0xa5u << NVMCTRL_CTRLA_CMDEX_Pos)
+#define NVMCTRL_STATUS_PROGE (1u << 2)
+#define NVMCTRL_STATUS_LOCKE (1u << 3)
+#define NVMCTRL_STATUS_NVME (1u << 4)
+#define NVMCTRL_STATUS_MASK (0x011fu)
+#endif
 extern Nvmctrl samd_emu_nvmctrl;
 #define NVMCTRL (&samd_emu_nvmctrl)
 
