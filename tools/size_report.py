@@ -9,7 +9,7 @@ whole module, its data + bss; what the block view adds (ROMFS_BLOCKDEV=1:
 the core's blockdev feature, the shim's romfs module); what each of the
 core's optional features adds alone to the smallest build; the functions of
 the SAMD21 module; and the SAMD21 budget: module plus the samd glue, minus
-upstream's function it replaces.  Two checks fail the report: a build whose
+upstream's function it replaces and the ASF4 code only that used.  Two checks fail the report: a build whose
 code can reach the panic handler (mp_romfs_fatal: the core must have no
 panicking paths) exits 1, a SAMD21 module over its budget exits 2.  Each
 port's set of features is read from rust/core/features.mk.
@@ -50,6 +50,12 @@ BUILDS = [
 # replaces, with the samd glue (ports/samd/qemu/glue-size.sh) beside it.
 SAMD21_BUDGET = 1536
 UPSTREAM_SAMD_FN = 172
+# ASF4's NVM write code that only upstream's function calls on that board
+# (its filesystem is on SPI flash): hal_flash.o 162 B and hpl_nvmctrl.o
+# 538 B leave the link once the SAMD21 glue gives its own NVMCTRL commands.
+# Measured in the link map of master 1c3c201149 (the report cannot build
+# ASF4); with it the report's figure tracks the real link within ~10 B.
+UPSTREAM_SAMD_NVM = 162 + 538
 
 # The core's optional features (rust/core/Cargo.toml), each measured alone.
 FEATURES = ["deferred", "sector-table", "rewrite-skip", "block-erase", "write-once", "no-erase"]
@@ -157,10 +163,11 @@ def main():
                     "-o", str(whole), str(module), str(glue)], check=True)
     wt, wd, wb = sizes(whole)
     gt = sizes(glue)[0]
-    added = wt - UPSTREAM_SAMD_FN
+    added = wt - UPSTREAM_SAMD_FN - UPSTREAM_SAMD_NVM
     verdict = "within" if added <= SAMD21_BUDGET else "OVER"
     print(f"\nSAMD21 (ItsyBitsy M0): module {sizes(module)[0]} + samd glue {gt} = {wt} B of text, data+bss {wd + wb} B;")
-    print(f"  minus upstream's mp_vfs_rom_ioctl ({UPSTREAM_SAMD_FN} B, dropped): adds {added} B, {verdict} the budget of {SAMD21_BUDGET} B")
+    print(f"  minus upstream's mp_vfs_rom_ioctl ({UPSTREAM_SAMD_FN} B) and the ASF4 NVM write code only it used"
+          f" ({UPSTREAM_SAMD_NVM} B), both dropped: adds {added} B, {verdict} the budget of {SAMD21_BUDGET} B")
 
     print("\npanic paths:", ", ".join(panicking) or "none")
     return 1 if panicking else 2 if added > SAMD21_BUDGET else 0
