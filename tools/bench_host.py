@@ -29,23 +29,11 @@ import time
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
-import serial
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from link_relay import LinkRelay  # noqa: E402
-from qemu_board import QemuBoard  # noqa: E402
+from qemu_board import LinkCounter, QemuBoard  # noqa: E402
 
-sent = 0
-_write = serial.Serial.write
-
-
-def counting_write(self, data):
-    global sent
-    sent += len(data)
-    return _write(self, data)
-
-
-serial.Serial.write = counting_write
+counter = LinkCounter()
 
 import mpremote.main  # noqa: E402
 from mp_romfs import cli  # noqa: E402
@@ -86,11 +74,10 @@ TOOLS = {"mp-romfs": mp_romfs_deploy, "mpremote": mpremote_deploy}
 
 
 def timed(fn, pty, src):
-    global sent
-    sent = 0
+    counter.sent = 0
     t = time.monotonic()
     fn(pty, src)
-    return time.monotonic() - t, sent
+    return time.monotonic() - t, counter.sent
 
 
 def raw_rate(pty, n=256 * 1024):

@@ -18,22 +18,10 @@ import time
 from contextlib import redirect_stdout
 from pathlib import Path
 
-import serial
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from qemu_board import QemuBoard  # noqa: E402
+from qemu_board import LinkCounter, QemuBoard  # noqa: E402
 
-sent = 0
-_write = serial.Serial.write
-
-
-def counting_write(self, data):
-    global sent
-    sent += len(data)
-    return _write(self, data)
-
-
-serial.Serial.write = counting_write
+counter = LinkCounter()
 import mpremote.main  # noqa: E402
 
 
@@ -67,12 +55,11 @@ def main():
             (folder / "data.txt").write_bytes(text[: 1024 * 1024])
             stats = "import romfs_test; print(romfs_test.stats(1)[3])"
             before = int(mpremote_run("connect", board.pty, "exec", stats).split()[-1])
-            global sent
-            sent = 0
+            counter.sent = 0
             t = time.monotonic()
             out = mpremote_run("connect", board.pty, "romfs", "-p", "1", "deploy", str(folder))
             walls.append(time.monotonic() - t)
-            bytes_sent.append(sent)
+            bytes_sent.append(counter.sent)
             assert "ROMFS image deployed" in out, out
             after = int(mpremote_run("connect", board.pty, "exec", stats).split()[-1])
             device.append((after - before) / 1e9)

@@ -92,3 +92,21 @@ class Checks:
         """Prints the count of failures and returns the exit status."""
         print(f"{self.failures} failed" if self.failures else "all passed")
         return 1 if self.failures else 0
+
+
+class LinkCounter:
+    """Counts the bytes the host writes to any serial port (pyserial's
+    Serial.write, patched when it is made): `counter.sent`, set to 0 to
+    start a count."""
+
+    def __init__(self):
+        import serial
+
+        self.sent = 0
+        write = serial.Serial.write
+
+        def counting_write(port, data):
+            self.sent += len(data)
+            return write(port, data)
+
+        serial.Serial.write = counting_write
